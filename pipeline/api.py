@@ -1,0 +1,329 @@
+"""The library's front door: extract, update, build, rebuild.
+
+Each call reads the settings of a root, does its work lesson by lesson (a bad
+lesson or catalog is reported and skipped, the others go on) and returns a
+:class:`Report`: what was written, the figures, the findings and the exit code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from . import catalog
+from .assemble import splice
+from .config import Config, load
+from .errors import Exit, Finding, PipelineError
+from .files import read_text, write_if_changed
+from .segments import Document, segment
+
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+# Findings that mean "a check failed" (exit 1) rather than "bad input" (exit 2).
+CHECK_RULES = {"protected-span"}
+
+
+class Progress(Protocol):
+    def start(self, total: int, label: str) -> None: ...
+    def advance(self) -> None: ...
+
+
+class _Silent:
+    def start(self, total: int, label: str) -> None:
+        pass
+
+    def advance(self) -> None:
+        pass
+
+
+@dataclass
+class Coverage:
+    translated: int = 0
+    fuzzy: int = 0
+    total: int = 0
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+@dataclass
+class Report:
+    lessons: int = 0
+    entries: int = 0
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    coverage: dict[str, Coverage] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> Exit:
+        errors = [f for f in self.findings if f.severity == "error"]
+        if any(f.rule not in CHECK_RULES for f in errors):
+            return Exit.BAD_INPUT
+        return Exit.FAILED if errors else Exit.OK
+
+    def summary(self) -> str:
+        parts = [f"{self.lessons} lessons", f"{self.entries} entries"]
+        parts += [
+            f"{lang} {cov.percent:.1f}% translated ({cov.translated}/{cov.total})"
+            for lang, cov in sorted(self.coverage.items())
+        ]
+        changed = len(self.written) + len(self.removed)
+        parts.append(f"{changed} files changed" if changed else "nothing changed")
+        return ", ".join(parts)
+
+
+class _Run:
+    """One command's view of a project: its lessons, parsed at most once."""
+
+    def __init__(self, root: Path | str, progress: Progress | None) -> None:
+        self.config: Config = load(Path(root))
+        self.report = Report()
+        self.progress: Progress = progress or _Silent()
+        self.settings = catalog.Settings(
+            project=self.config.project,
+            source_lang=self.config.source_lang,
+            line_numbers=self.config.line_numbers,
+            fuzzy_threshold=self.config.fuzzy_threshold,
+        )
+        content = self.config.content
+        if not content.is_dir():
+            raise PipelineError(self.shown(content), 0, "no content folder: lessons go in content/")
+        files = sorted(
+            p.relative_to(content).as_posix()
+            for p in content.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(content).parts)
+        )
+        self.lessons = [f for f in files if Path(f).suffix.lower() in MARKDOWN_SUFFIXES]
+        self.assets = [f for f in files if Path(f).suffix.lower() not in MARKDOWN_SUFFIXES]
+        self.report.lessons = len(self.lessons)
+        self._docs: dict[str, Document | None] = {}
+        self._templates: dict[str, catalog.polib.POFile] = {}
+
+    # -- paths ---------------------------------------------------------------
+
+    def shown(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.config.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def template_path(self, lesson: str) -> Path:
+        return self.config.locales / "templates" / Path(lesson).with_suffix(".pot")
+
+    def catalog_path(self, lesson: str, lang: str) -> Path:
+        return self.config.locales / lang / Path(lesson).with_suffix(".po")
+
+    def langs(self, only: Iterable[str] | None) -> list[str]:
+        chosen = list(only) if only else list(self.config.languages)
+        for lang in chosen:
+            if lang not in self.config.languages:
+                raise PipelineError(
+                    "pyproject.toml", 0, f"unknown language {lang!r}; configured: {', '.join(self.config.languages)}"
+                )
+        return chosen
+
+    # -- steps ---------------------------------------------------------------
+
+    def write(self, path: Path, text: str | bytes) -> None:
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        if write_if_changed(path, data):
+            self.report.written.append(self.shown(path))
+
+    def document(self, lesson: str) -> Document | None:
+        if lesson not in self._docs:
+            path = self.config.content / lesson
+            text, problem = read_text(path, self.shown(path))
+            if problem is not None:
+                self.report.findings.append(problem)
+                self._docs[lesson] = None
+            else:
+                assert text is not None
+                doc = segment(text, self.shown(path))
+                self.report.findings.extend(doc.findings)
+                self._docs[lesson] = doc
+        return self._docs[lesson]
+
+    def read_catalog(self, path: Path) -> catalog.polib.POFile | None:
+        """An existing catalog, or None if there is none; raises if unreadable."""
+        if not path.is_file():
+            return None
+        text, problem = read_text(path, self.shown(path))
+        if problem is not None:
+            raise PipelineError(problem.path, problem.line, problem.message)
+        assert text is not None
+        return catalog.loads(text, self.shown(path))
+
+    def extract(self) -> None:
+        self.progress.start(len(self.lessons), "extract")
+        for lesson in self.lessons:
+            doc = self.document(lesson)
+            self.progress.advance()
+            if doc is None:
+                continue
+            path = self.template_path(lesson)
+            try:
+                old = self.read_catalog(path)
+            except PipelineError:
+                old = None  # a template is ours to regenerate
+            pot = catalog.template(doc.units, lesson, self.settings, old)
+            self._templates[lesson] = pot
+            self.report.entries += len(pot)
+            self.write(path, catalog.dumps(pot))
+        self._remove_stale(self.config.locales / "templates", {self.template_path(x) for x in self.lessons}, ".pot")
+
+    def template(self, lesson: str) -> catalog.polib.POFile | None:
+        if lesson in self._templates:
+            return self._templates[lesson]
+        path = self.template_path(lesson)
+        try:
+            pot = self.read_catalog(path)
+        except PipelineError as exc:
+            self.report.findings.append(exc.finding)
+            return None
+        if pot is None:
+            if self.document(lesson) is not None:
+                self.report.findings.append(
+                    Finding(self.shown(path), 0, "no-template", "template missing: run `pipeline extract` first")
+                )
+            return None
+        self._templates[lesson] = pot
+        self.report.entries += len(pot)
+        return pot
+
+    def update(self, langs: list[str]) -> None:
+        self.progress.start(len(self.lessons) * len(langs), "update")
+        for lesson in self.lessons:
+            pot = self.template(lesson)
+            for lang in langs:
+                self.progress.advance()
+                if pot is None:
+                    continue
+                path = self.catalog_path(lesson, lang)
+                try:
+                    old = self.read_catalog(path)
+                except PipelineError as exc:
+                    # Never overwrite a catalog we cannot read: it holds work.
+                    self.report.findings.append(exc.finding)
+                    continue
+                po = catalog.merge(pot, old, lang, self.settings)
+                self._count(lang, po)
+                self.write(path, catalog.dumps(po))
+        for lang in langs:
+            self._report_orphans(lang)
+
+    def _count(self, lang: str, po: catalog.polib.POFile) -> None:
+        c = catalog.counts(po)
+        cov = self.report.coverage.setdefault(lang, Coverage())
+        cov.translated += c.translated
+        cov.fuzzy += c.fuzzy
+        cov.total += c.total
+
+    def _report_orphans(self, lang: str) -> None:
+        folder = self.config.locales / lang
+        expected = {self.catalog_path(x, lang) for x in self.lessons}
+        for path in sorted(folder.rglob("*.po")) if folder.is_dir() else []:
+            if path not in expected:
+                self.report.findings.append(
+                    Finding(
+                        self.shown(path),
+                        0,
+                        "orphan-catalog",
+                        "catalog whose lesson is gone; kept with its translations (move or delete it yourself)",
+                        "warning",
+                    )
+                )
+
+    def build(self, langs: list[str]) -> None:
+        out_root = self.config.build
+        self.progress.start(len(self.lessons) * (len(langs) + 1), "build")
+        source_dir = out_root / self.config.source_lang
+        produced: dict[Path, set[Path]] = {source_dir: set()}
+        for rel in self.lessons + self.assets:
+            target = source_dir / rel
+            self.write(target, (self.config.content / rel).read_bytes())
+            produced[source_dir].add(target)
+            if rel in self.lessons:
+                self.progress.advance()
+        for lang in langs:
+            lang_dir = out_root / lang
+            produced[lang_dir] = set()
+            for rel in self.assets:
+                self.write(lang_dir / rel, (self.config.content / rel).read_bytes())
+                produced[lang_dir].add(lang_dir / rel)
+            for lesson in self.lessons:
+                self.progress.advance()
+                target = lang_dir / lesson
+                produced[lang_dir].add(target)
+                self._build_lesson(lesson, lang, target)
+        for folder, keep in produced.items():
+            self._remove_stale(folder, keep, None)
+
+    def _build_lesson(self, lesson: str, lang: str, target: Path) -> None:
+        doc = self.document(lesson)
+        source = self.config.content / lesson
+        if doc is None:
+            self.write(target, source.read_bytes())
+            return
+        table: dict[str, str] = {}
+        try:
+            po = self.read_catalog(self.catalog_path(lesson, lang))
+        except PipelineError as exc:
+            self.report.findings.append(exc.finding)
+            po = None
+        if po is not None:
+            table = catalog.translations(po)
+        result = splice(doc, table, self.shown(source))
+        self.report.findings.extend(result.findings)
+        self.write(target, result.text)
+
+    def _remove_stale(self, folder: Path, keep: set[Path], suffix: str | None) -> None:
+        if not folder.is_dir():
+            return
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path not in keep and (suffix is None or path.suffix == suffix):
+                path.unlink()
+                self.report.removed.append(self.shown(path))
+        for path in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
+            if not any(path.iterdir()):
+                path.rmdir()
+
+
+def _run(root: Path | str, progress: Progress | None) -> _Run:
+    return _Run(root, progress)
+
+
+def extract(root: Path | str = ".", *, progress: Progress | None = None) -> Report:
+    """Write one template per lesson under ``locales/templates/``."""
+    run = _run(root, progress)
+    run.extract()
+    return run.report
+
+
+def update(root: Path | str = ".", langs: Iterable[str] | None = None, *, progress: Progress | None = None) -> Report:
+    """Merge templates into each language's catalogs, keeping all work."""
+    run = _run(root, progress)
+    run.update(run.langs(langs))
+    return run.report
+
+
+def build(root: Path | str = ".", langs: Iterable[str] | None = None, *, progress: Progress | None = None) -> Report:
+    """Write ``build/<lang>/`` trees from content and catalogs."""
+    run = _run(root, progress)
+    run.build(run.langs(langs))
+    return run.report
+
+
+def rebuild(root: Path | str = ".", langs: Iterable[str] | None = None, *, progress: Progress | None = None) -> Report:
+    """extract + update + build, parsing each lesson once."""
+    run = _run(root, progress)
+    chosen = run.langs(langs)
+    run.extract()
+    run.update(chosen)
+    run.build(chosen)
+    return run.report
+
+
+__all__ = ["Report", "Coverage", "Progress", "extract", "update", "build", "rebuild", "PipelineError"]

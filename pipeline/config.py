@@ -1,0 +1,81 @@
+"""Settings from ``[tool.pipeline]`` in ``<root>/pyproject.toml``, with defaults.
+
+A root holding only ``content/`` works: every setting has a default.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import PipelineError
+
+_KNOWN = {
+    "source_lang",
+    "languages",
+    "content_dir",
+    "locales_dir",
+    "build_dir",
+    "project",
+    "line_numbers",
+    "fuzzy_threshold",
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    source_lang: str = "vi"
+    languages: tuple[str, ...] = ("en",)
+    content_dir: str = "content"
+    locales_dir: str = "locales"
+    build_dir: str = "build"
+    project: str = ""
+    line_numbers: bool = False  # line numbers in `#:` references churn diffs
+    fuzzy_threshold: float = 60.0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def content(self) -> Path:
+        return self.root / self.content_dir
+
+    @property
+    def locales(self) -> Path:
+        return self.root / self.locales_dir
+
+    @property
+    def build(self) -> Path:
+        return self.root / self.build_dir
+
+
+def load(root: Path) -> Config:
+    """Read the settings of the project at ``root``."""
+    root = root.resolve()
+    pyproject = root / "pyproject.toml"
+    table: dict[str, object] = {}
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeError) as exc:
+            raise PipelineError(str(pyproject), _toml_line(exc), f"cannot read settings: {exc}") from None
+        table = data.get("tool", {}).get("pipeline", {})
+    unknown = sorted(set(table) - _KNOWN)
+    if unknown:
+        raise PipelineError(
+            str(pyproject), 0, f"unknown setting(s) in [tool.pipeline]: {', '.join(unknown)}; known: {', '.join(sorted(_KNOWN))}"
+        )
+    values: dict[str, object] = {"root": root, "project": root.name}
+    for key, value in table.items():
+        expected = {"languages": list, "line_numbers": bool, "fuzzy_threshold": (int, float)}.get(key, str)
+        if not isinstance(value, expected):  # type: ignore[arg-type]
+            raise PipelineError(str(pyproject), 0, f"[tool.pipeline] {key} has the wrong type: {value!r}")
+        values[key] = tuple(value) if key == "languages" else value
+    config = Config(**values)  # type: ignore[arg-type]
+    if config.source_lang in config.languages:
+        raise PipelineError(str(pyproject), 0, "[tool.pipeline] languages must not include the source language")
+    return config
+
+
+def _toml_line(exc: Exception) -> int:
+    return int(getattr(exc, "lineno", 0) or 0)

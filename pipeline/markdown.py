@@ -1,0 +1,156 @@
+"""The one configured Markdown parser, and what we ask of it.
+
+Every other module sees Markdown only through this one: block tokens with
+source line maps (:func:`parse`) and the protected spans inside a unit's text
+(:func:`protected_spans`), both from markdown-it-py and its plugins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.helpers import parseLinkDestination, parseLinkLabel
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.amsmath import amsmath_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.texmath.index import make_block_func, make_inline_func
+from mdit_py_plugins.texmath.index import rules as texmath_rules
+
+# Block rules that may start in the middle of a paragraph, list or quote: a
+# `$$` or `\[` line directly under a sentence is display math, not more prose.
+_INTERRUPTS = {"alt": ["paragraph", "reference", "blockquote", "list", "footnote_def"]}
+
+# Inline rules whose whole match is kept verbatim (protected) in a unit.
+_PROTECTED_RULES = {
+    "math_inline": "math",
+    "math_inline_paren": "math",
+    "backticks": "code",
+    "autolink": "autolink",
+    "html_inline": "html",
+    "entity": "entity",
+    "footnote_ref": "footnote",
+}
+
+_SPANS_KEY = "_pipeline_spans"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A protected run of a unit's text: ``text[start:end]`` is kept verbatim."""
+
+    kind: str  # math, code, autolink, html, entity, footnote, url, ref
+    start: int
+    end: int
+
+
+def _configure(md: MarkdownIt) -> MarkdownIt:
+    md.enable(["table", "strikethrough"])
+    md.use(front_matter_plugin)
+    md.use(footnote_plugin)
+    md.use(dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True)
+    md.use(amsmath_plugin)
+    # `$$` blocks may interrupt a paragraph (the course writes them right under
+    # a sentence, also inside list items).
+    md.block.ruler.at("math_block", md.block.ruler.__rules__[md.block.ruler.__find__("math_block")].fn, _INTERRUPTS)
+    # texmath's bracket rules for \( \) and \[ \], under names of their own so
+    # they do not clash with dollarmath's.
+    brackets = texmath_rules["brackets"]
+    md.inline.ruler.before("escape", "math_inline_paren", make_inline_func(brackets["inline"][0]))
+    for rule in brackets["block"]:
+        md.block.ruler.before("fence", f"bracket_{rule['name']}", make_block_func(rule), _INTERRUPTS)
+    return md
+
+
+@cache
+def _block_parser() -> MarkdownIt:
+    return _configure(MarkdownIt("commonmark"))
+
+
+def _recording(name: str, kind: str | None, fn: Callable[..., bool]) -> Callable[..., bool]:
+    def rule(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        if not fn(state, silent):
+            return False
+        if not silent:
+            spans = state.env.setdefault(_SPANS_KEY, [])
+            if kind is not None:
+                spans.append(Span(kind, start, state.pos))
+            else:
+                spans.extend(_link_spans(state, start, name == "image"))
+        return True
+
+    return rule
+
+
+def _link_spans(state: StateInline, start: int, image: bool) -> list[Span]:
+    """The destination (or reference label) of a link or image at ``start``."""
+    src = state.src
+    label_start = start + 1 if image else start
+    label_end = parseLinkLabel(state, label_start, not image)
+    if label_end < 0:
+        return []
+    pos = label_end + 1
+    if pos < len(src) and src[pos] == "(":
+        pos += 1
+        while pos < len(src) and src[pos] in " \t\n":
+            pos += 1
+        res = parseLinkDestination(src, pos, state.posMax)
+        if res.ok and res.pos > pos:
+            return [Span("url", pos, res.pos)]
+        return []
+    if pos < len(src) and src[pos] == "[":
+        end = src.find("]", pos)
+        if end > pos + 1:
+            return [Span("ref", pos, end + 1)]
+    return []
+
+
+@cache
+def _span_parser() -> MarkdownIt:
+    md = _configure(MarkdownIt("commonmark"))
+    for rule in list(md.inline.ruler.__rules__):
+        if rule.name in _PROTECTED_RULES:
+            md.inline.ruler.at(rule.name, _recording(rule.name, _PROTECTED_RULES[rule.name], rule.fn))
+        elif rule.name in ("link", "image"):
+            md.inline.ruler.at(rule.name, _recording(rule.name, None, rule.fn))
+    return md
+
+
+_NEWLINES = re.compile(r"\r\n?")
+
+
+def parse(text: str, env: dict[str, Any] | None = None) -> list[Token]:
+    """Block tokens of ``text`` (already newline-normalized), filling ``env``."""
+    return _block_parser().parse(text, env if env is not None else {})
+
+
+def protected_spans(text: str, env: dict[str, Any] | None = None) -> list[Span]:
+    """Spans of ``text`` (one unit's source) that translation must keep verbatim.
+
+    ``env`` is the document's parse environment, so reference links and
+    footnotes resolve as they do in the lesson.
+    """
+    local: dict[str, Any] = dict(env or {})
+    local[_SPANS_KEY] = []
+    _span_parser().parseInline(text, local)
+    spans: list[Span] = sorted(set(local[_SPANS_KEY]), key=lambda s: (s.start, -s.end))
+    # Keep outermost spans only (a code span inside a link label is covered).
+    result: list[Span] = []
+    for span in spans:
+        if result and span.start < result[-1].end:
+            continue
+        result.append(span)
+    return result
+
+
+def normalize_newlines(text: str) -> str:
+    """What markdown-it does to line ends, so line numbers agree with it."""
+    return _NEWLINES.sub("\n", text)

@@ -1,0 +1,254 @@
+"""Lesson text -> translatable units, located by source offsets.
+
+Pure: text in, plain data out; knows nothing of PO files. Each unit carries
+the offsets of its text on each source line, so a translation can be spliced
+into the original bytes without re-rendering any Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it.token import Token
+
+from .errors import Finding
+from .markdown import Span, parse, protected_spans
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """The part of one source line that belongs to a unit: ``text[start:end]``."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One translatable segment: its msgid, where it is and what it is."""
+
+    text: str
+    element: str  # "heading 2", "list item", "table cell, row 1, column 2"...
+    line: int  # 1-based line of its first piece
+    pieces: tuple[Piece, ...]
+    spans: tuple[Span, ...]
+    one_line: bool = False  # headings and table cells cannot hold a line break
+    continuation: str = ""  # line break plus prefix for lines beyond the source's
+
+
+@dataclass(slots=True)
+class Document:
+    """A segmented lesson: its exact text, its units and what was noticed."""
+
+    text: str
+    units: list[Unit] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    start: int  # offset of the first character
+    end: int  # offset of the line terminator (or end of text)
+    newline: str
+
+
+def _lines(text: str) -> list[_Line]:
+    lines: list[_Line] = []
+    pos = 0
+    for m in _LINE_END.finditer(text):
+        lines.append(_Line(pos, m.start(), m.group()))
+        pos = m.end()
+    lines.append(_Line(pos, len(text), ""))
+    return lines
+
+
+def has_prose(text: str, spans: tuple[Span, ...] | list[Span]) -> bool:
+    """True if a letter stands outside every protected span."""
+    pos = 0
+    for span in spans:
+        if any(ch.isalpha() for ch in text[pos : span.start]):
+            return True
+        pos = span.end
+    return any(ch.isalpha() for ch in text[pos:])
+
+
+def _container_prefix(prefix: str) -> str:
+    """Prefix for an added line: quote markers kept, list markers blanked."""
+    return re.sub(r"[^>\s]", " ", prefix)
+
+
+class _Segmenter:
+    def __init__(self, text: str, path: str) -> None:
+        self.text = text
+        self.path = path
+        self.lines = _lines(text)
+        # markdown-it's view of the text: one \n per line end, NUL replaced.
+        self.norm = "\n".join(text[ln.start : ln.end] for ln in self.lines).replace("\0", "\ufffd")
+        self.env: dict[str, Any] = {}
+        self.doc = Document(text)
+        self._cell_end = (-1, 0)  # (line, offset) where the last cell ended
+
+    def line_text(self, i: int) -> str:
+        ln = self.lines[i]
+        return self.text[ln.start : ln.end].replace("\0", "\ufffd")
+
+    def run(self) -> Document:
+        tokens = parse(self.norm, self.env)
+        stack: list[str] = []
+        row = col = 0
+        for i, tok in enumerate(tokens):
+            if tok.nesting == 1:
+                stack.append(tok.type)
+            elif tok.nesting == -1:
+                stack.pop()
+            if tok.type == "tr_open":
+                row, col = row + (0 if "thead_open" in stack else 1), 0
+            elif tok.type == "table_open":
+                row = 0
+            elif tok.type in ("th_open", "td_open"):
+                col += 1
+            elif tok.type == "fence":
+                self._check_fence(tok)
+            elif tok.type == "inline" and tok.map is not None:
+                parent = tokens[i - 1].type
+                if parent == "heading_open":
+                    level = int(tokens[i - 1].tag[1:])
+                    pieces = self._heading(tok, tokens[i - 1].markup)
+                    self._add(tok, pieces, f"heading {level}", one_line=True)
+                elif parent in ("th_open", "td_open"):
+                    element = (
+                        f"table header, column {col}" if parent == "th_open" else f"table cell, row {row}, column {col}"
+                    )
+                    self._cell(tok, element)
+                elif parent == "paragraph_open":
+                    self._add(tok, self._paragraph(tok), self._paragraph_element(stack))
+        return self.doc
+
+    # -- where each kind of unit lies --------------------------------------
+
+    def _paragraph(self, tok: Token) -> list[tuple[int, int, int]] | None:
+        assert tok.map is not None
+        first = tok.map[0]
+        content = tok.content.split("\n")
+        # A setext heading's map also covers its underline.
+        if tok.map[1] - first - len(content) not in (0, 1):
+            return None
+        found = []
+        for k, part in enumerate(content):
+            index = first + k
+            line = self.line_text(index)
+            if k:
+                part = part.lstrip(" \t")
+            if k == len(content) - 1:
+                line = line.rstrip()
+            if not part or not line.endswith(part):
+                return None
+            found.append((index, len(line) - len(part), len(line)))
+        return found
+
+    def _heading(self, tok: Token, markup: str) -> list[tuple[int, int, int]] | None:
+        assert tok.map is not None
+        if markup in ("=", "-"):
+            return self._paragraph(tok)
+        index = tok.map[0]
+        line = self.line_text(index)
+        start = line.find(tok.content, line.find("#") + len(markup))
+        if not tok.content or start < 0:
+            return None
+        return [(index, start, start + len(tok.content))]
+
+    def _cell(self, tok: Token, element: str) -> None:
+        assert tok.map is not None
+        if not tok.content:
+            return
+        index = tok.map[0]
+        line = self.line_text(index)
+        # markdown-it unescapes \| in cells; find the cell as written.
+        pattern = "".join(r"\\?\|" if ch == "|" else re.escape(ch) for ch in tok.content)
+        start_at = self._cell_end[1] if self._cell_end[0] == index else 0
+        m = re.compile(pattern).search(line, start_at)
+        if m is None:
+            self._add(tok, None, element, one_line=True)
+            return
+        self._cell_end = (index, m.end())
+        self._add(tok, [(index, m.start(), m.end())], element, one_line=True)
+
+    @staticmethod
+    def _paragraph_element(stack: list[str]) -> str:
+        for kind in reversed(stack):
+            if kind == "list_item_open":
+                return "list item"
+            if kind == "blockquote_open":
+                return "blockquote"
+            if kind == "footnote_open":
+                return "footnote"
+        return "paragraph"
+
+    # -- bookkeeping ---------------------------------------------------------
+
+    def _add(
+        self,
+        tok: Token,
+        found: list[tuple[int, int, int]] | None,
+        element: str,
+        one_line: bool = False,
+    ) -> None:
+        assert tok.map is not None
+        if found is None:
+            if any(ch.isalpha() for ch in tok.content):
+                self.doc.findings.append(
+                    Finding(
+                        self.path,
+                        tok.map[0] + 1,
+                        "unlocated",
+                        f"could not locate the {element} in the source; it is left untranslated",
+                        "warning",
+                    )
+                )
+            return
+        pieces = tuple(Piece(self.lines[i].start + a, self.lines[i].start + b) for i, a, b in found)
+        text = "\n".join(self.text[p.start : p.end] for p in pieces)
+        spans = tuple(protected_spans(text, self.env))
+        if not has_prose(text, spans):
+            return
+        # Lines a translation adds beyond the source's repeat the last line's
+        # container prefix (quote markers; list markers become indentation).
+        last_line, last_start, _ = found[-1]
+        ln = self.lines[last_line]
+        prefix = self.text[ln.start : ln.start + last_start]
+        if len(found) == 1:
+            prefix = _container_prefix(prefix)
+        continuation = (ln.newline or self._newline()) + prefix
+        self.doc.units.append(Unit(text, element, found[0][0] + 1, pieces, spans, one_line, continuation))
+
+    def _newline(self) -> str:
+        return self.lines[0].newline or "\n"
+
+    def _check_fence(self, tok: Token) -> None:
+        assert tok.map is not None
+        first, end = tok.map
+        closing = self.line_text(end - 1).strip() if end - 1 > first else ""
+        marker = tok.markup[0]
+        if not (len(closing) >= len(tok.markup) and closing == marker * len(closing)):
+            self.doc.findings.append(
+                Finding(
+                    self.path,
+                    first + 1,
+                    "unclosed-fence",
+                    "code fence is never closed: the rest of its block is kept as code, untranslated",
+                    "warning",
+                )
+            )
+
+
+def segment(text: str, path: str = "<text>") -> Document:
+    """Split one lesson's text into translatable units.
+
+    ``text`` is the lesson exactly as read (any line ends); ``path`` only
+    names the lesson in findings.
+    """
+    return _Segmenter(text, path).run()
