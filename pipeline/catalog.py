@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import polib
@@ -241,3 +241,15 @@ def counts(po: polib.POFile) -> Counts:
         fuzzy=sum(1 for e in active if e.fuzzy),
         obsolete=sum(1 for e in po if e.obsolete),
     )
+
+
+def fill(po: polib.POFile, translate: Callable[[str], str]) -> None:
+    """Set every active entry's msgstr to ``translate(msgid)``, not fuzzy.
+
+    Used for identity and pseudo-translations, never on a translator's file.
+    """
+    for entry in po:
+        if not entry.obsolete:
+            entry.msgstr = translate(entry.msgid)
+            entry.flags = [f for f in entry.flags if f != "fuzzy"]
+            entry.previous_msgid = None

@@ -1,0 +1,145 @@
+"""Round-trip proofs: identity and pseudo-translations of a whole course.
+
+An identity translation must rebuild every lesson byte for byte; a
+case-swapped pseudo-translation must parse to the same Markdown structure,
+with code, math, HTML and link destinations unchanged and every prose letter
+swapped (so nothing translatable was missed).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it.token import Token
+
+from . import api, catalog
+from .markdown import normalize_newlines, parse, protected_spans
+
+# Tokens whose content is not prose: it must come out byte-identical.
+VERBATIM = {
+    "fence",
+    "code_block",
+    "code_inline",
+    "html_block",
+    "html_inline",
+    "math_block",
+    "math_block_label",
+    "math_block_eqno",
+    "math_inline",
+    "math_inline_double",
+    "amsmath",
+    "front_matter",
+}
+
+
+def swap_char(ch: str) -> str:
+    swapped = ch.swapcase()
+    return swapped if len(swapped) == 1 else ch
+
+
+def pseudo(text: str) -> str:
+    """``text`` with the case of every letter swapped outside protected spans."""
+    out: list[str] = []
+    pos = 0
+    for span in protected_spans(text):
+        out.append("".join(map(swap_char, text[pos : span.start])))
+        out.append(text[span.start : span.end])
+        pos = span.end
+    out.append("".join(map(swap_char, text[pos:])))
+    return "".join(out)
+
+
+def _flatten(tokens: list[Token]) -> Iterator[Token]:
+    for tok in tokens:
+        yield tok
+        if tok.children:
+            yield from _flatten(tok.children)
+
+
+def structure_problems(source: str, built: str, swapped: bool = True) -> list[str]:
+    """Differences between a lesson and its pseudo-translated build.
+
+    Same token types in the same order; verbatim tokens and link targets
+    identical; every text token equal to the source's with letters swapped.
+    """
+    a = list(_flatten(parse(normalize_newlines(source))))
+    b = list(_flatten(parse(normalize_newlines(built))))
+    problems: list[str] = []
+    if [t.type for t in a] != [t.type for t in b]:
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
+            if x.type != y.type:
+                line = (x.map or [0])[0] + 1 if x.map else "?"
+                problems.append(f"token {i}: {x.type} became {y.type} (near source line {line})")
+                break
+        else:
+            problems.append(f"token count {len(a)} became {len(b)}")
+        return problems
+    expect: Callable[[str], str] = (lambda s: "".join(map(swap_char, s))) if swapped else (lambda s: s)
+    for x, y in zip(a, b, strict=True):
+        if x.type in VERBATIM and x.content != y.content:
+            problems.append(f"{x.type} changed: {x.content[:60]!r} -> {y.content[:60]!r}")
+        elif x.type in ("link_open", "image") and x.attrGet("href") != y.attrGet("href"):
+            problems.append(f"link destination changed: {x.attrGet('href')!r} -> {y.attrGet('href')!r}")
+        elif x.type == "image" and x.attrGet("src") != y.attrGet("src"):
+            problems.append(f"image source changed: {x.attrGet('src')!r} -> {y.attrGet('src')!r}")
+        elif x.type == "text" and y.content != expect(x.content):
+            problems.append(f"text not translated as expected: {x.content[:60]!r} -> {y.content[:60]!r}")
+    return problems
+
+
+@dataclass
+class RoundTrip:
+    lessons: int = 0
+    entries: int = 0
+    identical: int = 0  # identity build == source, byte for byte
+    structure_ok: int = 0  # pseudo build parses to the same structure
+    failures: dict[str, list[str]] = field(default_factory=dict)
+    findings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.identical == self.lessons and self.structure_ok == self.lessons and not self.failures
+
+
+def _fill_catalogs(root: Path, lang: str, translate: Callable[[str], str]) -> None:
+    for path in sorted((root / "locales" / lang).rglob("*.po")):
+        po = catalog.loads(path.read_text(encoding="utf-8"), str(path))
+        catalog.fill(po, translate)
+        path.write_text(catalog.dumps(po), encoding="utf-8")
+
+
+def round_trip(content: Path, lang: str = "en", keep: Path | None = None) -> RoundTrip:
+    """Run both round trips over a copy of ``content`` in a scratch project."""
+    result = RoundTrip()
+    with tempfile.TemporaryDirectory(prefix="pipeline-roundtrip-") as scratch:
+        root = keep or Path(scratch)
+        shutil.copytree(content, root / "content", dirs_exist_ok=True)
+        (root / "pyproject.toml").write_text(f'[tool.pipeline]\nlanguages = ["{lang}"]\n', encoding="utf-8")
+        report = api.rebuild(root)
+        result.lessons, result.entries = report.lessons, report.entries
+        result.findings = [str(f) for f in report.findings]
+        lessons = sorted(p.relative_to(root / "content") for p in (root / "content").rglob("*.md"))
+
+        _fill_catalogs(root, lang, lambda s: s)
+        api.build(root)
+        for rel in lessons:
+            if (root / "build" / lang / rel).read_bytes() == (root / "content" / rel).read_bytes():
+                result.identical += 1
+            else:
+                result.failures.setdefault(rel.as_posix(), []).append("identity build differs from source")
+
+        _fill_catalogs(root, lang, pseudo)
+        built = api.build(root)
+        result.findings += [str(f) for f in built.findings]
+        for rel in lessons:
+            source = (root / "content" / rel).read_text(encoding="utf-8")
+            problems = structure_problems(source, (root / "build" / lang / rel).read_text(encoding="utf-8"))
+            if problems:
+                result.failures.setdefault(rel.as_posix(), []).extend(problems)
+            else:
+                result.structure_ok += 1
+    return result
