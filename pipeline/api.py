@@ -326,4 +326,4 @@ def rebuild(root: Path | str = ".", langs: Iterable[str] | None = None, *, progr
     return run.report
 
 
-__all__ = ["Report", "Coverage", "Progress", "extract", "update", "build", "rebuild", "PipelineError"]
+__all__ = ["Coverage", "PipelineError", "Progress", "Report", "build", "extract", "rebuild", "update"]

@@ -7,11 +7,11 @@ from the source, so an identity translation reproduces the lesson exactly.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .errors import Finding
-from .markdown import protected_spans
+from .markdown import Span, protected_spans
 from .segments import Document, Unit
 
 
@@ -23,13 +23,12 @@ class Assembled:
     findings: list[Finding] = field(default_factory=list)
 
 
-def span_texts(text: str, spans: object = None) -> Counter[str]:
+def span_texts(text: str, spans: Iterable[Span]) -> Counter[str]:
     """Protected spans that must survive translation, as a multiset of texts.
 
     Entities are left out: a translator may write the character itself.
     """
-    found = protected_spans(text) if spans is None else spans
-    return Counter(text[s.start : s.end] for s in found if s.kind != "entity")  # type: ignore[attr-defined]
+    return Counter(text[s.start : s.end] for s in spans if s.kind != "entity")
 
 
 def splice(
@@ -54,7 +53,7 @@ def splice(
             continue
         if translation != unit.text:
             expected = span_texts(unit.text, unit.spans)
-            got = span_texts(translation)
+            got = span_texts(translation, protected_spans(translation, doc.env))
             if got != expected:
                 missing = sorted((expected - got).elements())
                 extra = sorted((got - expected).elements())

@@ -29,7 +29,14 @@ PLURAL_FORMS = {
     "ja": "nplurals=1; plural=0;",
     "zh": "nplurals=1; plural=0;",
 }
-LANGUAGE_NAMES = {"vi": "Vietnamese", "en": "English", "fr": "French", "de": "German", "ja": "Japanese", "zh": "Chinese"}
+LANGUAGE_NAMES = {
+    "vi": "Vietnamese",
+    "en": "English",
+    "fr": "French",
+    "de": "German",
+    "ja": "Japanese",
+    "zh": "Chinese",
+}
 WRAP = 78
 _WS = re.compile(r"\s+")
 
@@ -209,15 +216,47 @@ def dumps(po: polib.POFile) -> str:
 
 
 _LINE_IN_ERROR = re.compile(r"line (\d+)")
+# One PO line: a keyword and a string, a continued string, or a comment.
+# polib reads some broken strings without complaint (an unterminated string
+# loses its last character), so each line is checked before polib sees it.
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_PO_LINE = re.compile(rf"^(?:#[~|]\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{_STRING}\s*$")
+
+
+def _syntax_error(text: str) -> tuple[int, str] | None:
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped or (stripped.startswith("#") and not stripped.startswith(("#~", "#|"))):
+            continue
+        if stripped.startswith("#~") and not stripped[2:].strip():
+            continue
+        if not _PO_LINE.match(stripped):
+            return number, f"syntax error: {stripped[:60]!r}"
+    return None
 
 
 def loads(text: str, path: str) -> polib.POFile:
-    """Parse a catalog, turning polib's complaints into file:line errors."""
+    """Parse a catalog, turning every complaint into a file:line error."""
+    problem = _syntax_error(text)
+    if problem is not None:
+        raise PipelineError(path, problem[0], f"cannot read catalog: {problem[1]}")
     try:
-        return polib.pofile(text, wrapwidth=WRAP)
-    except (OSError, ValueError, UnicodeError) as exc:
+        return polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=True)
+    except ValueError as exc:
+        raise PipelineError(path, _duplicate_line(text, str(exc)), f"cannot read catalog: {exc}") from None
+    except (OSError, UnicodeError) as exc:
         m = _LINE_IN_ERROR.search(str(exc))
         raise PipelineError(path, int(m.group(1)) if m else 0, f"cannot read catalog: {exc}") from None
+
+
+def _duplicate_line(text: str, message: str) -> int:
+    """Line of the second entry polib calls a duplicate, if it can be found."""
+    m = re.search(r'Entry "(.*)" already exists', message, re.DOTALL)
+    if not m:
+        return 0
+    first = polib.escape(m.group(1).split("\n")[0])
+    hits = [n for n, line in enumerate(text.splitlines(), 1) if line.startswith(f'msgid "{first}')]
+    return hits[1] if len(hits) > 1 else 0
 
 
 def translations(po: polib.POFile) -> dict[str, str]:

@@ -65,7 +65,7 @@ def _execute(call: Callable[[api.Progress], api.Report], debug: bool) -> None:
     except PipelineError as exc:
         err.print(str(exc), markup=False)
         raise typer.Exit(Exit.BAD_INPUT) from None
-    except Exception as exc:  # noqa: BLE001 - the user gets one line, not a traceback
+    except Exception as exc:
         if debug:
             raise
         err.print(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", markup=False)

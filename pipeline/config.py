@@ -63,7 +63,9 @@ def load(root: Path) -> Config:
     unknown = sorted(set(table) - _KNOWN)
     if unknown:
         raise PipelineError(
-            str(pyproject), 0, f"unknown setting(s) in [tool.pipeline]: {', '.join(unknown)}; known: {', '.join(sorted(_KNOWN))}"
+            str(pyproject),
+            0,
+            f"unknown setting(s) in [tool.pipeline]: {', '.join(unknown)}; known: {', '.join(sorted(_KNOWN))}",
         )
     values: dict[str, object] = {"root": root, "project": root.name}
     for key, value in table.items():

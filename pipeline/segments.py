@@ -47,6 +47,9 @@ class Document:
     text: str
     units: list[Unit] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # The parse environment (link references, footnotes): a translation's
+    # protected spans are found in the same context as the source's.
+    env: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +91,8 @@ class _Segmenter:
         self.lines = _lines(text)
         # markdown-it's view of the text: one \n per line end, NUL replaced.
         self.norm = "\n".join(text[ln.start : ln.end] for ln in self.lines).replace("\0", "\ufffd")
-        self.env: dict[str, Any] = {}
         self.doc = Document(text)
+        self.env = self.doc.env
         self._cell_end = (-1, 0)  # (line, offset) where the last cell ended
 
     def line_text(self, i: int) -> str:

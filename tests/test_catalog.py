@@ -229,3 +229,22 @@ def test_stale_template_removed_but_catalog_kept(project: Project) -> None:
     assert _po(root, "m/cu.po").find("Bài cũ").msgstr == "Old lesson"  # type: ignore[union-attr]
     assert [(f.path, f.rule) for f in report.findings] == [("locales/en/m/cu.po", "orphan-catalog")]
     assert not (root / "build" / "en" / "m" / "cu.md").exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "words"),
+    [
+        ('msgid "a"\nmsgstr "unterminated\n', 6, "syntax error"),
+        ('msgid "a"\nmsgstr ""\n\nmsgid "a"\nmsgstr "x"\n', 8, "already exists"),
+        ('msgid "a"\nmsgstr "" trailing\n', 6, "syntax error"),
+    ],
+)
+def test_broken_catalogs_name_their_line(body: str, line: int, words: str) -> None:
+    from pipeline import catalog
+    from pipeline.errors import PipelineError
+
+    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    with pytest.raises(PipelineError) as caught:
+        catalog.loads(header + body, "x.po")
+    assert caught.value.finding.line == line
+    assert words in caught.value.finding.message

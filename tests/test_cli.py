@@ -1,0 +1,144 @@
+"""The real command line: exit codes, messages, summaries."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import polib
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+Project = Callable[[dict[str, str]], Path]
+runner = CliRunner()
+LESSON = "# Bài học\n\nĐoạn văn có $x$ và `mã`.\n"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_rebuild_on_a_root_holding_only_content(project: Project) -> None:
+    root = project({"m/a.md": LESSON, "m/hinh/a.svg": "<svg/>"})
+    code, out, err = run("rebuild", "--root", str(root))
+    assert code == 0, err
+    assert out.strip() == "1 lessons, 2 entries, en 0.0% translated (0/2), 6 files changed"
+    assert err == ""
+    assert (root / "locales" / "templates" / "m" / "a.pot").is_file()
+    assert (root / "locales" / "en" / "m" / "a.po").is_file()
+    assert (root / "build" / "en" / "m" / "a.md").read_text(encoding="utf-8") == LESSON
+    assert (root / "build" / "vi" / "m" / "a.md").read_text(encoding="utf-8") == LESSON
+    assert (root / "build" / "en" / "m" / "hinh" / "a.svg").read_text(encoding="utf-8") == "<svg/>"
+
+
+def test_second_rebuild_is_quiet(project: Project) -> None:
+    root = project({"m/a.md": LESSON})
+    run("rebuild", "--root", str(root))
+    code, out, err = run("rebuild", "--root", str(root))
+    assert (code, err) == (0, "")
+    assert out.strip().endswith("nothing changed")
+
+
+def test_commands_one_by_one(project: Project) -> None:
+    root = project({"m/a.md": LESSON})
+    assert run("extract", "--root", str(root))[0] == 0
+    assert run("update", "--root", str(root), "--lang", "en")[0] == 0
+    po_path = root / "locales" / "en" / "m" / "a.po"
+    po = polib.pofile(str(po_path))
+    po.find("Bài học").msgstr = "The lesson"  # type: ignore[union-attr]
+    po.save()
+    code, _out, _ = run("build", "--root", str(root))
+    assert code == 0
+    assert (root / "build" / "en" / "m" / "a.md").read_text(encoding="utf-8").startswith("# The lesson\n")
+
+
+def test_update_without_templates_says_what_to_do(project: Project) -> None:
+    root = project({"m/a.md": LESSON})
+    code, _, err = run("update", "--root", str(root))
+    assert code == 2
+    assert "locales/templates/m/a.pot: error: template missing: run `pipeline extract` first" in err
+
+
+def test_invalid_utf8_names_file_and_line_and_others_go_on(project: Project) -> None:
+    root = project({"m/a.md": LESSON, "m/b.md": "# Khác\n"})
+    (root / "content" / "m" / "b.md").write_bytes(b"# Kh\xc3\xa1c\n\nD\xf2ng hai\n")
+    code, _out, err = run("rebuild", "--root", str(root))
+    assert code == 2
+    assert "content/m/b.md:3: error: not valid UTF-8 (byte 0xf2 at offset 10)" in err
+    assert "Traceback" not in err
+    assert (root / "build" / "en" / "m" / "a.md").is_file()
+    assert (root / "locales" / "en" / "m" / "a.po").is_file()
+
+
+def test_broken_catalog_is_reported_and_never_overwritten(project: Project) -> None:
+    root = project({"m/a.md": LESSON, "m/b.md": "# Khác\n"})
+    run("rebuild", "--root", str(root))
+    broken = root / "locales" / "en" / "m" / "a.po"
+    text = broken.read_text(encoding="utf-8").replace('msgstr ""\n\n#.', 'msgstr "The lesson\n\n#.', 1)
+    broken.write_text(text, encoding="utf-8")
+    code, _, err = run("rebuild", "--root", str(root))
+    assert code == 2
+    assert "locales/en/m/a.po:" in err and "cannot read catalog" in err
+    assert broken.read_text(encoding="utf-8") == text
+    assert (root / "build" / "en" / "m" / "b.md").is_file()
+
+
+def test_unknown_language_is_a_usage_error(project: Project) -> None:
+    root = project({"m/a.md": LESSON})
+    code, _, err = run("update", "--root", str(root), "--lang", "fr")
+    assert code == 2
+    assert "unknown language 'fr'; configured: en" in err
+
+
+def test_missing_content_folder(tmp_path: Path) -> None:
+    code, _, err = run("rebuild", "--root", str(tmp_path))
+    assert code == 2
+    assert "content: error: no content folder" in err
+
+
+def test_bad_settings_name_the_file(project: Project) -> None:
+    root = project({"m/a.md": LESSON})
+    (root / "pyproject.toml").write_text("[tool.pipeline]\nlanguage = ['en']\n", encoding="utf-8")
+    code, _, err = run("rebuild", "--root", str(root))
+    assert code == 2
+    assert "pyproject.toml: error: unknown setting(s) in [tool.pipeline]: language" in err
+
+
+def test_refused_translation_exits_1_with_file_and_line(project: Project) -> None:
+    root = project({"m/a.md": LESSON})
+    run("rebuild", "--root", str(root))
+    po_path = root / "locales" / "en" / "m" / "a.po"
+    po = polib.pofile(str(po_path))
+    po.find("Đoạn văn có $x$ và `mã`.").msgstr = "A paragraph with $y$ and `mã`."  # type: ignore[union-attr]
+    po.save()
+    code, _, err = run("build", "--root", str(root))
+    assert code == 1
+    assert "content/m/a.md:3: error: translation of the paragraph changes protected text" in err
+    assert (root / "build" / "en" / "m" / "a.md").read_text(encoding="utf-8") == LESSON
+
+
+def test_unclosed_fence_is_a_warning(project: Project) -> None:
+    root = project({"m/a.md": "# Tiêu đề\n\n```\nmã\n"})
+    code, _, err = run("rebuild", "--root", str(root))
+    assert code == 0
+    assert "content/m/a.md:3: warning: code fence is never closed" in err
+
+
+def test_real_process_entry_point(project: Project) -> None:
+    root = project({"m/a.md": LESSON})
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "rebuild", "--root", str(root)], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "1 lessons, 2 entries" in proc.stdout
+
+
+def test_help_lists_commands() -> None:
+    code, out, _ = run("--help")
+    assert code == 0
+    for command in ("extract", "update", "build", "rebuild"):
+        assert command in out
