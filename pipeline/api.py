@@ -291,34 +291,30 @@ class _Run:
                 path.rmdir()
 
 
-def _run(root: Path | str, progress: Progress | None) -> _Run:
-    return _Run(root, progress)
-
-
 def extract(root: Path | str = ".", *, progress: Progress | None = None) -> Report:
     """Write one template per lesson under ``locales/templates/``."""
-    run = _run(root, progress)
+    run = _Run(root, progress)
     run.extract()
     return run.report
 
 
 def update(root: Path | str = ".", langs: Iterable[str] | None = None, *, progress: Progress | None = None) -> Report:
     """Merge templates into each language's catalogs, keeping all work."""
-    run = _run(root, progress)
+    run = _Run(root, progress)
     run.update(run.langs(langs))
     return run.report
 
 
 def build(root: Path | str = ".", langs: Iterable[str] | None = None, *, progress: Progress | None = None) -> Report:
     """Write ``build/<lang>/`` trees from content and catalogs."""
-    run = _run(root, progress)
+    run = _Run(root, progress)
     run.build(run.langs(langs))
     return run.report
 
 
 def rebuild(root: Path | str = ".", langs: Iterable[str] | None = None, *, progress: Progress | None = None) -> Report:
     """extract + update + build, parsing each lesson once."""
-    run = _run(root, progress)
+    run = _Run(root, progress)
     chosen = run.langs(langs)
     run.extract()
     run.update(chosen)

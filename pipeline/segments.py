@@ -129,6 +129,9 @@ class _Segmenter:
                     self._cell(tok, element)
                 elif parent == "paragraph_open":
                     self._add(tok, self._paragraph(tok), self._paragraph_element(stack))
+        # Footnote definitions come last in the token stream: restore the
+        # source order that splicing and the catalogs rely on.
+        self.doc.units.sort(key=lambda unit: unit.pieces[0].start)
         return self.doc
 
     # -- where each kind of unit lies --------------------------------------

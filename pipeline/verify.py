@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from markdown_it.token import Token
 
 from . import api, catalog
-from .markdown import normalize_newlines, parse, protected_spans
+from .markdown import Span, normalize_newlines, parse, protected_spans
+from .segments import Unit, segment
 
 # Tokens whose content is not prose: it must come out byte-identical.
 VERBATIM = {
@@ -41,11 +42,15 @@ def swap_char(ch: str) -> str:
     return swapped if len(swapped) == 1 else ch
 
 
-def pseudo(text: str) -> str:
-    """``text`` with the case of every letter swapped outside protected spans."""
+def pseudo(text: str, spans: Iterable[Span] | None = None) -> str:
+    """``text`` with the case of every letter swapped outside protected spans.
+
+    Pass the unit's own ``spans`` where reference links or footnotes occur:
+    alone, the text does not know its lesson's link definitions.
+    """
     out: list[str] = []
     pos = 0
-    for span in protected_spans(text):
+    for span in protected_spans(text) if spans is None else spans:
         out.append("".join(map(swap_char, text[pos : span.start])))
         out.append(text[span.start : span.end])
         pos = span.end
@@ -63,17 +68,17 @@ def _flatten(tokens: list[Token]) -> Iterator[Token]:
 def structure_problems(source: str, built: str, swapped: bool = True) -> list[str]:
     """Differences between a lesson and its pseudo-translated build.
 
-    Same token types in the same order; verbatim tokens and link targets
+    Same token types and tags in the same order; verbatim tokens and link targets
     identical; every text token equal to the source's with letters swapped.
     """
     a = list(_flatten(parse(normalize_newlines(source))))
     b = list(_flatten(parse(normalize_newlines(built))))
     problems: list[str] = []
-    if [t.type for t in a] != [t.type for t in b]:
+    if [(t.type, t.tag) for t in a] != [(t.type, t.tag) for t in b]:
         for i, (x, y) in enumerate(zip(a, b, strict=False)):
-            if x.type != y.type:
-                line = (x.map or [0])[0] + 1 if x.map else "?"
-                problems.append(f"token {i}: {x.type} became {y.type} (near source line {line})")
+            if (x.type, x.tag) != (y.type, y.tag):
+                line = x.map[0] + 1 if x.map else "?"
+                problems.append(f"token {i}: {x.type} {x.tag} became {y.type} {y.tag} (near source line {line})")
                 break
         else:
             problems.append(f"token count {len(a)} became {len(b)}")
@@ -111,10 +116,15 @@ class RoundTrip:
         return self.identical == self.lessons and self.structure_ok == self.lessons and not self.failures
 
 
-def _fill_catalogs(root: Path, lang: str, translate: Callable[[str], str]) -> None:
-    for path in sorted((root / "locales" / lang).rglob("*.po")):
+def _fill_catalogs(root: Path, lang: str, translate: Callable[[Unit], str]) -> None:
+    """Give every entry of every lesson's catalog the translation ``translate``."""
+    for lesson in sorted((root / "content").rglob("*.md")):
+        rel = lesson.relative_to(root / "content")
+        path = root / "locales" / lang / rel.with_suffix(".po")
+        doc = segment(lesson.read_text(encoding="utf-8"))
+        table = {unit.text: translate(unit) for unit in doc.units}
         po = catalog.loads(path.read_text(encoding="utf-8"), str(path))
-        catalog.fill(po, translate)
+        catalog.fill(po, lambda msgid: table.get(msgid, msgid))
         path.write_text(catalog.dumps(po), encoding="utf-8")
 
 
@@ -130,7 +140,7 @@ def round_trip(content: Path, lang: str = "en", keep: Path | None = None) -> Rou
         result.findings = [str(f) for f in report.findings]
         lessons = sorted(p.relative_to(root / "content") for p in (root / "content").rglob("*.md"))
 
-        _fill_catalogs(root, lang, lambda s: s)
+        _fill_catalogs(root, lang, lambda unit: unit.text)
         api.build(root)
         for rel in lessons:
             if (root / "build" / lang / rel).read_bytes() == (root / "content" / rel).read_bytes():
@@ -138,7 +148,7 @@ def round_trip(content: Path, lang: str = "en", keep: Path | None = None) -> Rou
             else:
                 result.failures.setdefault(rel.as_posix(), []).append("identity build differs from source")
 
-        _fill_catalogs(root, lang, pseudo)
+        _fill_catalogs(root, lang, lambda unit: pseudo(unit.text, unit.spans))
         built = api.build(root)
         result.findings += [str(f) for f in built.findings]
         for rel in lessons:

@@ -22,6 +22,7 @@ inline_piece = st.one_of(
     st.builds(lambda w: f"*{w}*", word),
     st.builds(lambda w: f"![{w}](hinh/a.svg)", word),
     st.builds(lambda w: f"<kbd>{w}</kbd>", word),
+    st.sampled_from(["<https://example.org/Trang>", "[xem][ref]", "chú thích[^1]"]),
 )
 line = st.lists(inline_piece, min_size=1, max_size=6).map(" ".join)
 para = st.lists(line, min_size=1, max_size=3).map("\n".join)
@@ -84,7 +85,7 @@ def quote(draw: st.DrawFn) -> str:
 
 fence = st.builds(lambda w: f"```python\n# {w}\nprint('{w}')\n```", word)
 other = st.sampled_from(
-    ["---", "<!-- ghi chú -->", "<div>\nkhối HTML\n</div>", "[ref]: https://example.org", "    mã thụt lề"]
+    ["---", "<!-- ghi chú -->", "<div>\nkhối HTML\n</div>", "[ref]: https://example.org\n\n[^1]: Ghi chú.", "    mã thụt lề"]
 )
 block = st.one_of(para, para, heading, table(), list_block(), quote(), fence, math_block, other)
 
@@ -119,7 +120,7 @@ def test_identity_translation_rebuilds_bytes(text: str) -> None:
 @given(lesson())
 def test_pseudo_translation_keeps_structure(text: str) -> None:
     doc = segment(text)
-    result = splice(doc, {u.text: pseudo(u.text) for u in doc.units})
+    result = splice(doc, {u.text: pseudo(u.text, u.spans) for u in doc.units})
     assert result.findings == []
     assert structure_problems(text, result.text) == []
 

@@ -40,7 +40,7 @@ def test_unit_pieces_are_the_source_text(path: Path) -> None:
 
 
 def test_fixtures_exist() -> None:
-    assert len(FIXTURES) >= 7
+    assert len(FIXTURES) >= 8
 
 
 def test_container_prefixes_never_in_msgids() -> None:
