@@ -124,7 +124,7 @@ def _fill_catalogs(root: Path, lang: str, translate: Callable[[Unit], str]) -> N
         doc = segment(lesson.read_text(encoding="utf-8"))
         table = {unit.text: translate(unit) for unit in doc.units}
         po = catalog.loads(path.read_text(encoding="utf-8"), str(path))
-        catalog.fill(po, lambda msgid: table.get(msgid, msgid))
+        catalog.fill(po, lambda msgid, table=table: table.get(msgid, msgid))
         path.write_text(catalog.dumps(po), encoding="utf-8")
 
 

@@ -85,7 +85,13 @@ def quote(draw: st.DrawFn) -> str:
 
 fence = st.builds(lambda w: f"```python\n# {w}\nprint('{w}')\n```", word)
 other = st.sampled_from(
-    ["---", "<!-- ghi chú -->", "<div>\nkhối HTML\n</div>", "[ref]: https://example.org\n\n[^1]: Ghi chú.", "    mã thụt lề"]
+    [
+        "---",
+        "<!-- ghi chú -->",
+        "<div>\nkhối HTML\n</div>",
+        "[ref]: https://example.org\n\n[^1]: Ghi chú.",
+        "    mã thụt lề",
+    ]
 )
 block = st.one_of(para, para, heading, table(), list_block(), quote(), fence, math_block, other)
 
