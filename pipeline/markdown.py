@@ -70,8 +70,13 @@ def _configure(md: MarkdownIt) -> MarkdownIt:
 
 
 @cache
-def _block_parser() -> MarkdownIt:
-    return _configure(MarkdownIt("commonmark"))
+def _parser(inline: bool) -> MarkdownIt:
+    md = _configure(MarkdownIt("commonmark"))
+    if not inline:
+        # Segmentation needs block tokens only (units' inline text is parsed
+        # once, for its spans); footnote definitions then stay in place.
+        md.disable(["inline", "footnote_tail"])
+    return md
 
 
 def _recording(name: str, kind: str | None, fn: Callable[..., bool]) -> Callable[..., bool]:
@@ -127,9 +132,13 @@ def _span_parser() -> MarkdownIt:
 _NEWLINES = re.compile(r"\r\n?")
 
 
-def parse(text: str, env: dict[str, Any] | None = None) -> list[Token]:
-    """Block tokens of ``text`` (already newline-normalized), filling ``env``."""
-    return _block_parser().parse(text, env if env is not None else {})
+def parse(text: str, env: dict[str, Any] | None = None, inline: bool = True) -> list[Token]:
+    """Tokens of ``text`` (newline-normalized), filling ``env``.
+
+    With ``inline=False`` only block tokens: inline tokens keep their source
+    ``content`` but have no children.
+    """
+    return _parser(inline).parse(text, env if env is not None else {})
 
 
 def protected_spans(text: str, env: dict[str, Any] | None = None) -> list[Span]:

@@ -100,7 +100,7 @@ class _Segmenter:
         return self.text[ln.start : ln.end].replace("\0", "\ufffd")
 
     def run(self) -> Document:
-        tokens = parse(self.norm, self.env)
+        tokens = parse(self.norm, self.env, inline=False)
         stack: list[str] = []
         row = col = 0
         for i, tok in enumerate(tokens):
@@ -173,15 +173,20 @@ class _Segmenter:
             return
         index = tok.map[0]
         line = self.line_text(index)
-        # markdown-it unescapes \| in cells; find the cell as written.
-        pattern = "".join(r"\\?\|" if ch == "|" else re.escape(ch) for ch in tok.content)
         start_at = self._cell_end[1] if self._cell_end[0] == index else 0
-        m = re.compile(pattern).search(line, start_at)
-        if m is None:
+        if "|" in tok.content:
+            # markdown-it unescapes \| in cells; find the cell as written.
+            pattern = "".join(r"\\?\|" if ch == "|" else re.escape(ch) for ch in tok.content)
+            m = re.compile(pattern).search(line, start_at)
+            span = (m.start(), m.end()) if m else None
+        else:
+            at = line.find(tok.content, start_at)
+            span = (at, at + len(tok.content)) if at >= 0 else None
+        if span is None:
             self._add(tok, None, element, one_line=True)
             return
-        self._cell_end = (index, m.end())
-        self._add(tok, [(index, m.start(), m.end())], element, one_line=True)
+        self._cell_end = (index, span[1])
+        self._add(tok, [(index, *span)], element, one_line=True)
 
     @staticmethod
     def _paragraph_element(stack: list[str]) -> str:
@@ -190,7 +195,7 @@ class _Segmenter:
                 return "list item"
             if kind == "blockquote_open":
                 return "blockquote"
-            if kind == "footnote_open":
+            if kind in ("footnote_open", "footnote_reference_open"):
                 return "footnote"
         return "paragraph"
 
