@@ -130,6 +130,30 @@ def _span_parser() -> MarkdownIt:
 
 
 _NEWLINES = re.compile(r"\r\n?")
+# `|` inside `$...$` on a table row is part of the formula, not a cell
+# border (GFM would split the cell there). Before block parsing such pipes
+# become PIPE_IN_MATH, one character for one, so offsets do not move.
+PIPE_IN_MATH = "\ue000"
+_DOLLAR = re.compile(r"(?<![\\$])\$(?!\$)")
+
+
+def _hide_math_pipes(text: str) -> str:
+    if "$" not in text or "|" not in text:
+        return text
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if "|" not in line or "$" not in line:
+            continue
+        # Single dollars pair up left to right: $a$ | $b$ holds two formulas
+        # and a cell border, $|x|$ one formula holding two pipes.
+        marks = [m.start() for m in _DOLLAR.finditer(line)]
+        chars = list(line)
+        for open_, close in zip(marks[::2], marks[1::2], strict=False):
+            for k in range(open_ + 1, close):
+                if chars[k] == "|" and chars[k - 1] != "\\":
+                    chars[k] = PIPE_IN_MATH
+        lines[i] = "".join(chars)
+    return "\n".join(lines)
 
 
 def parse(text: str, env: dict[str, Any] | None = None, inline: bool = True) -> list[Token]:
@@ -138,7 +162,7 @@ def parse(text: str, env: dict[str, Any] | None = None, inline: bool = True) -> 
     With ``inline=False`` only block tokens: inline tokens keep their source
     ``content`` but have no children.
     """
-    return _parser(inline).parse(text, env if env is not None else {})
+    return _parser(inline).parse(_hide_math_pipes(text), env if env is not None else {})
 
 
 def protected_spans(text: str, env: dict[str, Any] | None = None) -> list[Span]:

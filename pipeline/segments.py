@@ -14,7 +14,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from .errors import Finding
-from .markdown import Span, parse, protected_spans
+from .markdown import PIPE_IN_MATH, Span, parse, protected_spans
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
@@ -79,6 +79,11 @@ def has_prose(text: str, spans: tuple[Span, ...] | list[Span]) -> bool:
     return any(ch.isalpha() for ch in text[pos:])
 
 
+def _source(tok: Token) -> str:
+    """An inline token's content as written (pipes in math restored)."""
+    return tok.content.replace(PIPE_IN_MATH, "|")
+
+
 def _container_prefix(prefix: str) -> str:
     """Prefix for an added line: quote markers kept, list markers blanked."""
     return re.sub(r"[^>\s]", " ", prefix)
@@ -120,8 +125,10 @@ class _Segmenter:
                 parent = tokens[i - 1].type
                 if parent == "heading_open":
                     level = int(tokens[i - 1].tag[1:])
-                    pieces = self._heading(tok, tokens[i - 1].markup)
-                    self._add(tok, pieces, f"heading {level}", one_line=True)
+                    markup = tokens[i - 1].markup
+                    pieces = self._heading(tok, markup)
+                    # A setext heading may run over lines; an ATX one cannot.
+                    self._add(tok, pieces, f"heading {level}", one_line=markup.startswith("#"))
                 elif parent in ("th_open", "td_open"):
                     element = (
                         f"table header, column {col}" if parent == "th_open" else f"table cell, row {row}, column {col}"
@@ -139,7 +146,7 @@ class _Segmenter:
     def _paragraph(self, tok: Token) -> list[tuple[int, int, int]] | None:
         assert tok.map is not None
         first = tok.map[0]
-        content = tok.content.split("\n")
+        content = _source(tok).split("\n")
         # A setext heading's map also covers its underline.
         if tok.map[1] - first - len(content) not in (0, 1):
             return None
@@ -162,26 +169,28 @@ class _Segmenter:
             return self._paragraph(tok)
         index = tok.map[0]
         line = self.line_text(index)
-        start = line.find(tok.content, line.find("#") + len(markup))
-        if not tok.content or start < 0:
+        content = _source(tok)
+        start = line.find(content, line.find("#") + len(markup))
+        if not content or start < 0:
             return None
-        return [(index, start, start + len(tok.content))]
+        return [(index, start, start + len(content))]
 
     def _cell(self, tok: Token, element: str) -> None:
         assert tok.map is not None
-        if not tok.content:
+        content = _source(tok)
+        if not content:
             return
         index = tok.map[0]
         line = self.line_text(index)
         start_at = self._cell_end[1] if self._cell_end[0] == index else 0
-        if "|" in tok.content:
+        if "|" in content:
             # markdown-it unescapes \| in cells; find the cell as written.
-            pattern = "".join(r"\\?\|" if ch == "|" else re.escape(ch) for ch in tok.content)
+            pattern = "".join(r"\\?\|" if ch == "|" else re.escape(ch) for ch in content)
             m = re.compile(pattern).search(line, start_at)
             span = (m.start(), m.end()) if m else None
         else:
-            at = line.find(tok.content, start_at)
-            span = (at, at + len(tok.content)) if at >= 0 else None
+            at = line.find(content, start_at)
+            span = (at, at + len(content)) if at >= 0 else None
         if span is None:
             self._add(tok, None, element, one_line=True)
             return

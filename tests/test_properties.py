@@ -16,7 +16,9 @@ inline_piece = st.one_of(
     word,
     word,
     word,
-    st.sampled_from(["$x^2$", "$\\alpha_i$", "\\(a+b\\)", "$$E=mc^2$$", "`len(x)`", "`a|b`", "&amp;", "🚀", "42"]),
+    st.sampled_from(
+        ["$x^2$", "$|z|$", "$\\alpha_i$", "\\(a+b\\)", "$$E=mc^2$$", "`len(x)`", "`a|b`", "&amp;", "🚀", "42"]
+    ),
     st.builds(lambda w, u: f"[{w}]({u})", word, st.sampled_from(["bai.md", "../index.md", "https://example.org"])),
     st.builds(lambda w: f"**{w}**", word),
     st.builds(lambda w: f"*{w}*", word),
@@ -44,7 +46,9 @@ heading = st.builds(
     st.booleans(),
 )
 cell = st.one_of(
-    word, st.sampled_from(["", "$x^2$", "`a \\| b`", "a \\| b", "42"]), line.map(lambda s: s.replace("|", ""))
+    word,
+    st.sampled_from(["", "$x^2$", "$|x|$ và $y$", "`a \\| b`", "a \\| b", "42"]),
+    line.map(lambda s: s.replace("|", "")),
 )
 
 
