@@ -21,7 +21,7 @@ from .segments import Document, segment
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 # Findings that mean "a check failed" (exit 1) rather than "bad input" (exit 2).
-CHECK_RULES = {"protected-span"}
+CHECK_RULES = {"protected-span", "structure"}
 
 
 class Progress(Protocol):

@@ -2,17 +2,22 @@
 
 Only the text of units changes; every byte between and around them is copied
 from the source, so an identity translation reproduces the lesson exactly.
+A translation is refused (the unit keeps its source text, and the refusal is
+reported with file and line) when it would lose or alter a protected span, or
+change the lesson's block structure (a line that starts a list, a heading, a
+table border...).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .errors import Finding
 from .markdown import Span, protected_spans
-from .segments import Document, Unit
+from .segments import Document, Unit, block_shape
 
 
 @dataclass(slots=True)
@@ -31,61 +36,34 @@ def span_texts(text: str, spans: Iterable[Span]) -> Counter[str]:
     return Counter(text[s.start : s.end] for s in spans if s.kind != "entity")
 
 
-def splice(
-    doc: Document,
-    lookup: Callable[[Unit], str | None] | Mapping[str, str],
-    path: str = "<text>",
-) -> Assembled:
-    """Replace each unit that has a usable translation; keep all else.
+def _span_problem(doc: Document, unit: Unit, translation: str) -> str | None:
+    expected = span_texts(unit.text, unit.spans)
+    got = span_texts(translation, protected_spans(translation, doc.env))
+    if got == expected:
+        return None
+    missing = sorted((expected - got).elements())
+    extra = sorted((got - expected).elements())
+    parts = [f"missing {', '.join(map(repr, missing))}" if missing else "", ""]
+    parts[1] = f"unexpected {', '.join(map(repr, extra))}" if extra else ""
+    return "; ".join(p for p in parts if p)
 
-    A translation that loses or alters a protected span (math, code, link
-    destination, HTML) is refused: the unit keeps its source text and the
-    refusal is reported with file and line.
-    """
-    get = lookup if callable(lookup) else (lambda u: lookup.get(u.text))  # type: ignore[union-attr]
-    text = doc.text
-    out: list[str] = []
+
+_BARE_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _splits_cell(doc: Document, translation: str) -> bool:
+    """True if a table cell's translation holds a `|` that would split it."""
+    spans = protected_spans(translation, doc.env)
     pos = 0
-    result = Assembled("", total=len(doc.units))
-    for unit in doc.units:
-        translation = get(unit)
-        if not translation:
-            continue
-        if translation != unit.text:
-            expected = span_texts(unit.text, unit.spans)
-            got = span_texts(translation, protected_spans(translation, doc.env))
-            if got != expected:
-                missing = sorted((expected - got).elements())
-                extra = sorted((got - expected).elements())
-                detail = "; ".join(
-                    part
-                    for part in (
-                        f"missing {', '.join(repr(m) for m in missing)}" if missing else "",
-                        f"unexpected {', '.join(repr(e) for e in extra)}" if extra else "",
-                    )
-                    if part
-                )
-                result.findings.append(
-                    Finding(
-                        path,
-                        unit.line,
-                        "protected-span",
-                        f"translation of the {unit.element} changes protected text ({detail}); source kept",
-                    )
-                )
-                continue
-        first, last = unit.pieces[0], unit.pieces[-1]
-        gaps = [text[a.end : b.start] for a, b in zip(unit.pieces, unit.pieces[1:], strict=False)]
-        out.append(text[pos : first.start])
-        out.append(_layout(unit, translation, gaps))
-        pos = last.end
-        result.translated += 1
-    out.append(text[pos:])
-    result.text = "".join(out)
-    return result
+    for span in [*spans, Span("end", len(translation), len(translation))]:
+        if _BARE_PIPE.search(translation, pos, span.start):
+            return True
+        pos = span.end
+    return False
 
 
 def _layout(unit: Unit, translation: str, gaps: list[str]) -> str:
+    """The translation laid over the unit's lines, with the source's prefixes."""
     lines = translation.split("\n")
     if unit.one_line:
         return " ".join(line.strip() for line in lines) if len(lines) > 1 else translation
@@ -93,3 +71,68 @@ def _layout(unit: Unit, translation: str, gaps: list[str]) -> str:
     for k, line in enumerate(lines[1:]):
         out.append((gaps[k] if k < len(gaps) else unit.continuation) + line)
     return "".join(out)
+
+
+def _render(doc: Document, chosen: dict[int, str]) -> str:
+    """The lesson with units ``chosen`` (index -> translation) replaced."""
+    text = doc.text
+    out: list[str] = []
+    pos = 0
+    for index, unit in enumerate(doc.units):
+        if index not in chosen:
+            continue
+        first, last = unit.pieces[0], unit.pieces[-1]
+        gaps = [text[a.end : b.start] for a, b in zip(unit.pieces, unit.pieces[1:], strict=False)]
+        out.append(text[pos : first.start])
+        out.append(_layout(unit, chosen[index], gaps))
+        pos = last.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def splice(
+    doc: Document,
+    lookup: Callable[[Unit], str | None] | Mapping[str, str],
+    path: str = "<text>",
+) -> Assembled:
+    """Replace each unit that has a usable translation; keep all else."""
+    get = lookup if callable(lookup) else (lambda u: lookup.get(u.text))  # type: ignore[union-attr]
+    result = Assembled("", total=len(doc.units))
+    chosen: dict[int, str] = {}
+    for index, unit in enumerate(doc.units):
+        translation = get(unit) or ""
+        if translation != unit.text:
+            translation = translation.strip()  # edge whitespace is never meaningful
+            if not translation:
+                continue
+            problem = _span_problem(doc, unit, translation)
+            if problem is not None:
+                result.findings.append(_refusal(path, unit, f"changes protected text ({problem})", "protected-span"))
+                continue
+            if unit.in_table and _splits_cell(doc, translation):
+                result.findings.append(_refusal(path, unit, "holds a bare `|` (write `\\|`)", "structure"))
+                continue
+        chosen[index] = translation
+    text = _render(doc, chosen)
+    shape = block_shape(doc.text)
+    if block_shape(text) != shape:
+        # Rare: keep translations one at a time while the structure holds
+        # (two harmless-looking ones, e.g. a `$$` line each, may pair up).
+        kept: dict[int, str] = {}
+        for index in sorted(chosen):
+            trial = {**kept, index: chosen[index]}
+            if block_shape(_render(doc, trial)) == shape:
+                kept = trial
+            else:
+                result.findings.append(
+                    _refusal(path, doc.units[index], "would change the lesson's Markdown structure", "structure")
+                )
+        chosen = kept
+        text = _render(doc, chosen)
+    result.text = text
+    result.translated = len(chosen)
+    return result
+
+
+def _refusal(path: str, unit: Unit, why: str, rule: str) -> Finding:
+    return Finding(path, unit.line, rule, f"translation of the {unit.element} {why}; source kept")

@@ -37,6 +37,7 @@ class Unit:
     pieces: tuple[Piece, ...]
     spans: tuple[Span, ...]
     one_line: bool = False  # headings and table cells cannot hold a line break
+    in_table: bool = False  # a bare `|` would split the cell
     continuation: str = ""  # line break plus prefix for lines beyond the source's
 
 
@@ -192,10 +193,10 @@ class _Segmenter:
             at = line.find(content, start_at)
             span = (at, at + len(content)) if at >= 0 else None
         if span is None:
-            self._add(tok, None, element, one_line=True)
+            self._add(tok, None, element, one_line=True, in_table=True)
             return
         self._cell_end = (index, span[1])
-        self._add(tok, [(index, *span)], element, one_line=True)
+        self._add(tok, [(index, *span)], element, one_line=True, in_table=True)
 
     @staticmethod
     def _paragraph_element(stack: list[str]) -> str:
@@ -216,6 +217,7 @@ class _Segmenter:
         found: list[tuple[int, int, int]] | None,
         element: str,
         one_line: bool = False,
+        in_table: bool = False,
     ) -> None:
         assert tok.map is not None
         if found is None:
@@ -243,7 +245,18 @@ class _Segmenter:
         if len(found) == 1:
             prefix = _container_prefix(prefix)
         continuation = (ln.newline or self._newline()) + prefix
-        self.doc.units.append(Unit(text, element, found[0][0] + 1, pieces, spans, one_line, continuation))
+        self.doc.units.append(
+            Unit(
+                text,
+                element,
+                found[0][0] + 1,
+                pieces,
+                spans,
+                one_line=one_line,
+                in_table=in_table,
+                continuation=continuation,
+            )
+        )
 
     def _newline(self) -> str:
         return self.lines[0].newline or "\n"
@@ -263,6 +276,12 @@ class _Segmenter:
                     "warning",
                 )
             )
+
+
+def block_shape(text: str) -> list[tuple[str, str, int]]:
+    """A lesson's block structure: what a translation must never change."""
+    norm = "\n".join(_LINE_END.split(text)).replace("\0", "\ufffd")
+    return [(t.type, t.tag, t.nesting) for t in parse(norm, {}, inline=False)]
 
 
 def segment(text: str, path: str = "<text>") -> Document:

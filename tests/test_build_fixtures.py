@@ -27,4 +27,4 @@ def test_splice_matches_expected(name: str) -> None:
 
 
 def test_cases_exist() -> None:
-    assert {"layout", "tables", "fallback", "crlf"} <= set(CASES)
+    assert {"layout", "tables", "fallback", "crlf", "references", "structure"} <= set(CASES)

@@ -142,3 +142,18 @@ def test_help_lists_commands() -> None:
     assert code == 0
     for command in ("extract", "update", "build", "rebuild"):
         assert command in out
+
+
+def test_translation_that_reshapes_the_lesson_exits_1(project: Project) -> None:
+    root = project({"m/a.md": LESSON})
+    run("rebuild", "--root", str(root))
+    po_path = root / "locales" / "en" / "m" / "a.po"
+    po = polib.pofile(str(po_path))
+    po.find("Bài học").msgstr = "The lesson"  # type: ignore[union-attr]
+    po.find("Đoạn văn có $x$ và `mã`.").msgstr = "A paragraph with $x$\n# and `mã`."  # type: ignore[union-attr]
+    po.save()
+    code, _out, err = run("build", "--root", str(root))
+    assert code == 1
+    assert "content/m/a.md:3: error: translation of the paragraph would change the lesson's Markdown structure" in err
+    built = (root / "build" / "en" / "m" / "a.md").read_text(encoding="utf-8")
+    assert built == LESSON.replace("# Bài học", "# The lesson")

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from pipeline.assemble import splice
 from pipeline.markdown import normalize_newlines, parse
-from pipeline.segments import segment
+from pipeline.segments import block_shape, segment
 from pipeline.verify import pseudo, structure_problems
 
 WORDS = ["xin", "chào", "Học", "máy", "dữ", "liệu", "Đúng", "ngôn", "ngữ", "mô", "hình", "GPT", "token", "ước", "lượng"]
@@ -153,3 +153,20 @@ def test_longer_translations_keep_block_structure(text: str) -> None:
 def test_any_text_segments_and_round_trips(text: str) -> None:
     doc = segment(text)
     assert splice(doc, {u.text: u.text for u in doc.units}).text == text
+
+
+HOSTILE = ["# tiêu đề", "- mục", "1. mục", "> trích", "```", "$$", "---", "===", "| a | b |", "<div>", "", "\\["]
+
+
+@SETTINGS
+@given(lesson(), st.data())
+def test_hostile_translations_never_reshape_a_lesson(text: str, data: st.DataObject) -> None:
+    """Whatever a translator types, the lesson keeps its block structure."""
+    doc = segment(text)
+    table = {}
+    for unit in doc.units:
+        extra = data.draw(st.lists(st.sampled_from(HOSTILE), max_size=2))
+        table[unit.text] = "\n".join([pseudo(unit.text, unit.spans), *extra])
+    result = splice(doc, table)
+    assert block_shape(result.text) == block_shape(text)
+    assert result.translated + len(result.findings) == len(doc.units)
