@@ -186,7 +186,12 @@ class _Run:
         if pot is None:
             if self.document(lesson) is not None:
                 self.report.findings.append(
-                    Finding(self.shown(path), 0, "no-template", "template missing: run `pipeline extract` first")
+                    Finding(
+                        self.shown(self.config.content / lesson),
+                        1,
+                        "no-template",
+                        f"no template for this lesson ({self.shown(path)}): run `pipeline extract` first",
+                    )
                 )
             return None
         self._templates[lesson] = pot
@@ -229,7 +234,7 @@ class _Run:
                 self.report.findings.append(
                     Finding(
                         self.shown(path),
-                        0,
+                        1,
                         "orphan-catalog",
                         "catalog whose lesson is gone; kept with its translations (move or delete it yourself)",
                         "warning",

@@ -5,6 +5,7 @@ A root holding only ``content/`` works: every setting has a default.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,9 +55,11 @@ def load(root: Path) -> Config:
     root = root.resolve()
     pyproject = root / "pyproject.toml"
     table: dict[str, object] = {}
+    source = ""
     if pyproject.is_file():
         try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            source = pyproject.read_text(encoding="utf-8")
+            data = tomllib.loads(source)
         except (tomllib.TOMLDecodeError, UnicodeError) as exc:
             raise PipelineError(str(pyproject), _toml_line(exc), f"cannot read settings: {exc}") from None
         table = data.get("tool", {}).get("pipeline", {})
@@ -64,19 +67,37 @@ def load(root: Path) -> Config:
     if unknown:
         raise PipelineError(
             str(pyproject),
-            0,
+            _key_line(source, unknown[0]),
             f"unknown setting(s) in [tool.pipeline]: {', '.join(unknown)}; known: {', '.join(sorted(_KNOWN))}",
         )
     values: dict[str, object] = {"root": root, "project": root.name}
     for key, value in table.items():
         expected = {"languages": list, "line_numbers": bool, "fuzzy_threshold": (int, float)}.get(key, str)
         if not isinstance(value, expected):  # type: ignore[arg-type]
-            raise PipelineError(str(pyproject), 0, f"[tool.pipeline] {key} has the wrong type: {value!r}")
+            raise PipelineError(
+                str(pyproject), _key_line(source, key), f"[tool.pipeline] {key} has the wrong type: {value!r}"
+            )
         values[key] = tuple(value) if key == "languages" else value
     config = Config(**values)  # type: ignore[arg-type]
     if config.source_lang in config.languages:
-        raise PipelineError(str(pyproject), 0, "[tool.pipeline] languages must not include the source language")
+        raise PipelineError(
+            str(pyproject),
+            _key_line(source, "languages"),
+            "[tool.pipeline] languages must not include the source language",
+        )
     return config
+
+
+def _key_line(source: str, key: str) -> int:
+    """Line of ``key = ...`` inside the [tool.pipeline] table (0 if unseen)."""
+    inside = False
+    for number, line in enumerate(source.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            inside = stripped.replace(" ", "") == "[tool.pipeline]"
+        elif inside and re.match(rf"{re.escape(key)}\s*=", stripped):
+            return number
+    return 0
 
 
 def _toml_line(exc: Exception) -> int:

@@ -227,7 +227,7 @@ def test_stale_template_removed_but_catalog_kept(project: Project) -> None:
     report = api.rebuild(root)
     assert not (root / "locales" / "templates" / "m" / "cu.pot").exists()
     assert _po(root, "m/cu.po").find("Bài cũ").msgstr == "Old lesson"  # type: ignore[union-attr]
-    assert [(f.path, f.rule) for f in report.findings] == [("locales/en/m/cu.po", "orphan-catalog")]
+    assert [(f.path, f.line, f.rule) for f in report.findings] == [("locales/en/m/cu.po", 1, "orphan-catalog")]
     assert not (root / "build" / "en" / "m" / "cu.md").exists()
 
 

@@ -60,7 +60,10 @@ def test_update_without_templates_says_what_to_do(project: Project) -> None:
     root = project({"m/a.md": LESSON})
     code, _, err = run("update", "--root", str(root))
     assert code == 2
-    assert "locales/templates/m/a.pot: error: template missing: run `pipeline extract` first" in err
+    assert (
+        "content/m/a.md:1: error: no template for this lesson (locales/templates/m/a.pot): run `pipeline extract`"
+        in err
+    )
 
 
 def test_invalid_utf8_names_file_and_line_and_others_go_on(project: Project) -> None:
@@ -102,10 +105,12 @@ def test_missing_content_folder(tmp_path: Path) -> None:
 
 def test_bad_settings_name_the_file(project: Project) -> None:
     root = project({"m/a.md": LESSON})
-    (root / "pyproject.toml").write_text("[tool.pipeline]\nlanguage = ['en']\n", encoding="utf-8")
+    (root / "pyproject.toml").write_text(
+        "[project]\nname = 'x'\n\n[tool.pipeline]\nlanguage = ['en']\n", encoding="utf-8"
+    )
     code, _, err = run("rebuild", "--root", str(root))
     assert code == 2
-    assert "pyproject.toml: error: unknown setting(s) in [tool.pipeline]: language" in err
+    assert "pyproject.toml:5: error: unknown setting(s) in [tool.pipeline]: language" in err
 
 
 def test_refused_translation_exits_1_with_file_and_line(project: Project) -> None:
