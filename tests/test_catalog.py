@@ -124,9 +124,10 @@ def test_creation_date_changes_only_with_msgids(project: Project, monkeypatch: p
     assert _po(root).metadata["PO-Revision-Date"] == "2026-01-01 00:00+0000"
 
 
-def test_inserting_a_paragraph_changes_only_its_entry(project: Project) -> None:
+def test_inserting_a_paragraph_changes_only_its_entry(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     root = project({"m/bai.md": LESSON})
     api.rebuild(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")  # time passes
     pot_path = root / "locales" / "templates" / "m" / "bai.pot"
     po_path = root / "locales" / "en" / "m" / "bai.po"
     before = {p: p.read_text(encoding="utf-8").splitlines() for p in (pot_path, po_path)}
@@ -139,10 +140,24 @@ def test_inserting_a_paragraph_changes_only_its_entry(project: Project) -> None:
             for line in difflib.unified_diff(old, new, lineterm="", n=0)
             if line[:1] in "+-" and not line.startswith(("+++", "---"))
         ]
-        # Only additions, and exactly one entry's lines (where difflib
-        # aligns them among look-alike entries does not matter).
+        # The new entry's lines, and the creation date (msgids changed);
+        # where difflib aligns them among look-alike entries does not matter.
+        dates = (
+            ['-"PO-Revision-Date: 2026-01-01 00:00+0000\\n"', '+"PO-Revision-Date: 2027-01-15 08:00+0000\\n"']
+            if path.suffix == ".pot"
+            else []
+        )
         assert sorted(changed) == sorted(
-            ["+", "+#. paragraph", "+#: m/bai.md", '+msgid "Đoạn chèn thêm."', '+msgstr ""']
+            [
+                *dates,
+                '-"POT-Creation-Date: 2026-01-01 00:00+0000\\n"',
+                '+"POT-Creation-Date: 2027-01-15 08:00+0000\\n"',
+                "+",
+                "+#. paragraph",
+                "+#: m/bai.md",
+                '+msgid "Đoạn chèn thêm."',
+                '+msgstr ""',
+            ]
         ), path.name
 
 
