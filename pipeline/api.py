@@ -12,16 +12,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from . import catalog
+from . import catalog, glossary
 from .assemble import splice
 from .config import Config, load
 from .errors import Exit, Finding, PipelineError
 from .files import read_text, write_if_changed
-from .segments import Document, segment
+from .memory import Memory, Record
+from .segments import Document, Unit, segment
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 # Findings that mean "a check failed" (exit 1) rather than "bad input" (exit 2).
-CHECK_RULES = {"protected-span", "structure"}
+CHECK_RULES = {"protected-span", "structure", "glossary-term"}
+# The catalog of boilerplate text shared by all lessons (navigation, footer).
+SHARED = "_shared"
+# A catalog whose lesson is gone is taken for a renamed lesson's when at least
+# this share of the new lesson's text has translations in it.
+RENAME_OVERLAP = 0.5
 
 
 class Progress(Protocol):
@@ -41,6 +47,7 @@ class _Silent:
 class Coverage:
     translated: int = 0
     fuzzy: int = 0
+    copied: int = 0
     total: int = 0
 
     @property
@@ -98,9 +105,12 @@ class _Run:
         )
         self.lessons = [f for f in files if Path(f).suffix.lower() in MARKDOWN_SUFFIXES]
         self.assets = [f for f in files if Path(f).suffix.lower() not in MARKDOWN_SUFFIXES]
+        clash = [x for x in self.lessons if Path(x).with_suffix("").as_posix() == SHARED]
+        if clash:
+            raise PipelineError(self.shown(content / clash[0]), 1, f"{SHARED} is the shared catalog's name: rename it")
         self.report.lessons = len(self.lessons)
         self._docs: dict[str, Document | None] = {}
-        self._templates: dict[str, catalog.polib.POFile] = {}
+        self._templates: dict[str, catalog.polib.POFile | None] = {}
 
     # -- paths ---------------------------------------------------------------
 
@@ -125,7 +135,7 @@ class _Run:
                 )
         return chosen
 
-    # -- steps ---------------------------------------------------------------
+    # -- reading -------------------------------------------------------------
 
     def write(self, path: Path, text: str | bytes) -> None:
         data = text.encode("utf-8") if isinstance(text, str) else text
@@ -141,7 +151,7 @@ class _Run:
                 self._docs[lesson] = None
             else:
                 assert text is not None
-                doc = segment(text, self.shown(path))
+                doc = segment(text, self.shown(path), self.config.boilerplate)
                 self.report.findings.extend(doc.findings)
                 self._docs[lesson] = doc
         return self._docs[lesson]
@@ -156,35 +166,54 @@ class _Run:
         assert text is not None
         return catalog.loads(text, self.shown(path))
 
+    def units(self, lesson: str) -> list[tuple[Unit, str]]:
+        """The units of a lesson's own catalog, or of the shared one."""
+        if lesson == SHARED:
+            return [
+                (unit, name)
+                for name in self.lessons
+                if (doc := self.document(name)) is not None
+                for unit in doc.units
+                if unit.shared
+            ]
+        doc = self.document(lesson)
+        return [(unit, lesson) for unit in doc.units if not unit.shared] if doc is not None else []
+
+    # -- extract -------------------------------------------------------------
+
     def extract(self) -> None:
-        self.progress.start(len(self.lessons), "extract")
-        for lesson in self.lessons:
-            doc = self.document(lesson)
+        self.progress.start(len(self.lessons) + 1, "extract")
+        for lesson in [*self.lessons, SHARED]:
             self.progress.advance()
-            if doc is None:
+            units = self.units(lesson)
+            if lesson == SHARED and not units:
+                continue
+            if lesson != SHARED and self.document(lesson) is None:
                 continue
             path = self.template_path(lesson)
             try:
                 old = self.read_catalog(path)
             except PipelineError:
                 old = None  # a template is ours to regenerate
-            pot = catalog.template(doc.units, lesson, self.settings, old)
+            name = "the boilerplate shared by all lessons" if lesson == SHARED else lesson
+            pot = catalog.template(units, name, self.settings, old)
             self._templates[lesson] = pot
             self.report.entries += len(pot)
             self.write(path, catalog.dumps(pot))
-        self._remove_stale(self.config.locales / "templates", {self.template_path(x) for x in self.lessons}, ".pot")
+        keep = {self.template_path(x) for x in self._templates}
+        self._remove_stale(self.config.locales / "templates", keep, ".pot")
 
     def template(self, lesson: str) -> catalog.polib.POFile | None:
         if lesson in self._templates:
             return self._templates[lesson]
         path = self.template_path(lesson)
+        pot = None
         try:
             pot = self.read_catalog(path)
         except PipelineError as exc:
             self.report.findings.append(exc.finding)
-            return None
-        if pot is None:
-            if self.document(lesson) is not None:
+        else:
+            if pot is None and lesson != SHARED and self.document(lesson) is not None:
                 self.report.findings.append(
                     Finding(
                         self.shown(self.config.content / lesson),
@@ -193,42 +222,114 @@ class _Run:
                         f"no template for this lesson ({self.shown(path)}): run `pipeline extract` first",
                     )
                 )
-            return None
         self._templates[lesson] = pot
-        self.report.entries += len(pot)
+        self.report.entries += len(pot) if pot is not None else 0
         return pot
 
-    def update(self, langs: list[str]) -> None:
-        self.progress.start(len(self.lessons) * len(langs), "update")
-        for lesson in self.lessons:
-            pot = self.template(lesson)
-            for lang in langs:
+    # -- update --------------------------------------------------------------
+
+    def update(self, langs: list[str], purge: bool = False) -> None:
+        names = [*self.lessons, SHARED]
+        self.progress.start(len(names) * len(langs), "update")
+        for lang in langs:
+            olds, broken = self._old_catalogs(lang)
+            helpers = catalog.Helpers(
+                memory=self._memory(olds),
+                glossary=self._glossary(lang),
+                copy_untranslatable=self.config.source_lang == "vi" and lang != "vi",
+                tm_threshold=self.config.tm_threshold,
+                purge=purge,
+            )
+            renamed = self._renames(lang, olds)
+            for name in names:
                 self.progress.advance()
-                if pot is None:
-                    continue
-                path = self.catalog_path(lesson, lang)
-                try:
-                    old = self.read_catalog(path)
-                except PipelineError as exc:
-                    # Never overwrite a catalog we cannot read: it holds work.
-                    self.report.findings.append(exc.finding)
-                    continue
-                po = catalog.merge(pot, old, lang, self.settings)
+                pot = self.template(name)
+                path = self.catalog_path(name, lang)
+                if pot is None or path in broken:
+                    continue  # never overwrite a catalog we cannot read: it holds work
+                old = olds.get(path)
+                if old is None and name in renamed:
+                    old = olds[renamed[name]]
+                po = catalog.merge(pot, old, lang, self.settings, helpers)
                 self._count(lang, po)
                 self.write(path, catalog.dumps(po))
-        for lang in langs:
+                if name in renamed:
+                    # The old file's every translation now lives in the new one.
+                    renamed[name].unlink()
+                    self.report.removed.append(self.shown(renamed[name]))
+                    self.report.findings.append(
+                        Finding(
+                            self.shown(path),
+                            1,
+                            "renamed",
+                            f"lesson renamed: catalog migrated from {self.shown(renamed[name])}",
+                            "info",
+                        )
+                    )
             self._report_orphans(lang)
+
+    def _old_catalogs(self, lang: str) -> tuple[dict[Path, catalog.polib.POFile], set[Path]]:
+        """Every readable catalog of a language, and the unreadable ones."""
+        folder = self.config.locales / lang
+        olds: dict[Path, catalog.polib.POFile] = {}
+        broken: set[Path] = set()
+        for path in sorted(folder.rglob("*.po")) if folder.is_dir() else []:
+            try:
+                po = self.read_catalog(path)
+            except PipelineError as exc:
+                self.report.findings.append(exc.finding)
+                broken.add(path)
+                continue
+            if po is not None:
+                olds[path] = po
+        return olds, broken
+
+    def _memory(self, olds: dict[Path, catalog.polib.POFile]) -> Memory:
+        records: list[Record] = []
+        for path, po in olds.items():
+            records.extend(catalog.records(po, self.shown(path)))
+        return Memory.build(records)
+
+    def _glossary(self, lang: str) -> list[glossary.Term]:
+        path = self.config.locales / lang / "glossary.csv"
+        if not path.is_file():
+            return []
+        text, problem = read_text(path, self.shown(path))
+        if problem is not None:
+            self.report.findings.append(problem)
+            return []
+        assert text is not None
+        terms, findings = glossary.parse(text, self.shown(path))
+        self.report.findings.extend(findings)
+        return terms
+
+    def _renames(self, lang: str, olds: dict[Path, catalog.polib.POFile]) -> dict[str, Path]:
+        """Lessons without a catalog whose text an orphan catalog holds."""
+        expected = {self.catalog_path(x, lang) for x in [*self.lessons, SHARED]}
+        orphans = {path: catalog.msgids(po) for path, po in olds.items() if path not in expected}
+        found: dict[str, Path] = {}
+        for lesson in self.lessons:
+            pot = self.template(lesson)
+            if not orphans or pot is None or len(pot) == 0 or self.catalog_path(lesson, lang) in olds:
+                continue
+            wanted = {e.msgid for e in pot}
+            best = max(orphans, key=lambda p: len(wanted & orphans[p]))
+            if len(wanted & orphans[best]) >= RENAME_OVERLAP * len(wanted):
+                found[lesson] = best
+                del orphans[best]
+        return found
 
     def _count(self, lang: str, po: catalog.polib.POFile) -> None:
         c = catalog.counts(po)
         cov = self.report.coverage.setdefault(lang, Coverage())
         cov.translated += c.translated
         cov.fuzzy += c.fuzzy
+        cov.copied += c.copied
         cov.total += c.total
 
     def _report_orphans(self, lang: str) -> None:
         folder = self.config.locales / lang
-        expected = {self.catalog_path(x, lang) for x in self.lessons}
+        expected = {self.catalog_path(x, lang) for x in [*self.lessons, SHARED]}
         for path in sorted(folder.rglob("*.po")) if folder.is_dir() else []:
             if path not in expected:
                 self.report.findings.append(
@@ -240,6 +341,8 @@ class _Run:
                         "warning",
                     )
                 )
+
+    # -- build ---------------------------------------------------------------
 
     def build(self, langs: list[str]) -> None:
         out_root = self.config.build
@@ -258,29 +361,35 @@ class _Run:
             for rel in self.assets:
                 self.write(lang_dir / rel, (self.config.content / rel).read_bytes())
                 produced[lang_dir].add(lang_dir / rel)
+            shared = self._translations(SHARED, lang)
             for lesson in self.lessons:
                 self.progress.advance()
                 target = lang_dir / lesson
                 produced[lang_dir].add(target)
-                self._build_lesson(lesson, lang, target)
+                self._build_lesson(lesson, lang, target, shared)
         for folder, keep in produced.items():
             self._remove_stale(folder, keep, None)
 
-    def _build_lesson(self, lesson: str, lang: str, target: Path) -> None:
+    def _translations(self, name: str, lang: str) -> dict[tuple[str | None, str], str]:
+        try:
+            po = self.read_catalog(self.catalog_path(name, lang))
+        except PipelineError as exc:
+            self.report.findings.append(exc.finding)
+            return {}
+        return catalog.translations(po) if po is not None else {}
+
+    def _build_lesson(self, lesson: str, lang: str, target: Path, shared: dict[tuple[str | None, str], str]) -> None:
         doc = self.document(lesson)
         source = self.config.content / lesson
         if doc is None:
             self.write(target, source.read_bytes())
             return
-        table: dict[str, str] = {}
-        try:
-            po = self.read_catalog(self.catalog_path(lesson, lang))
-        except PipelineError as exc:
-            self.report.findings.append(exc.finding)
-            po = None
-        if po is not None:
-            table = catalog.translations(po)
-        result = splice(doc, table, self.shown(source))
+        own = self._translations(lesson, lang)
+        result = splice(
+            doc,
+            lambda unit: (shared if unit.shared else own).get((unit.context, unit.text)),
+            self.shown(source),
+        )
         self.report.findings.extend(result.findings)
         self.write(target, result.text)
 
@@ -297,16 +406,25 @@ class _Run:
 
 
 def extract(root: Path | str = ".", *, progress: Progress | None = None) -> Report:
-    """Write one template per lesson under ``locales/templates/``."""
+    """Write one template per lesson, and the shared one, under ``locales/templates/``."""
     run = _Run(root, progress)
     run.extract()
     return run.report
 
 
-def update(root: Path | str = ".", langs: Iterable[str] | None = None, *, progress: Progress | None = None) -> Report:
-    """Merge templates into each language's catalogs, keeping all work."""
+def update(
+    root: Path | str = ".",
+    langs: Iterable[str] | None = None,
+    *,
+    purge: bool = False,
+    progress: Progress | None = None,
+) -> Report:
+    """Merge templates into each language's catalogs, keeping all work.
+
+    ``purge`` drops obsolete entries: the only way a translation is removed.
+    """
     run = _Run(root, progress)
-    run.update(run.langs(langs))
+    run.update(run.langs(langs), purge)
     return run.report
 
 
@@ -327,4 +445,29 @@ def rebuild(root: Path | str = ".", langs: Iterable[str] | None = None, *, progr
     return run.report
 
 
-__all__ = ["Coverage", "PipelineError", "Progress", "Report", "build", "extract", "rebuild", "update"]
+def glossary_misses(root: Path | str = ".", langs: Iterable[str] | None = None) -> list[Finding]:
+    """Translated entries that do not use their glossary's approved term."""
+    run = _Run(root, None)
+    findings: list[Finding] = []
+    for lang in run.langs(langs):
+        terms = run._glossary(lang)
+        olds, _ = run._old_catalogs(lang)
+        for path, po in olds.items():
+            for entry in po:
+                if entry.obsolete or entry.fuzzy or not entry.msgstr:
+                    continue
+                for term in glossary.misses(terms, entry.msgid, entry.msgstr):
+                    findings.append(
+                        Finding(
+                            run.shown(path),
+                            entry.linenum,
+                            "glossary-term",
+                            f"{term.term!r} should be translated as {term.translation!r}",
+                            "warning",
+                        )
+                    )
+        findings.extend(run.report.findings)
+    return findings
+
+
+__all__ = ["SHARED", "Coverage", "PipelineError", "Progress", "Report", "build", "extract", "rebuild", "update"]

@@ -92,11 +92,14 @@ def _render(doc: Document, chosen: dict[int, str]) -> str:
 
 def splice(
     doc: Document,
-    lookup: Callable[[Unit], str | None] | Mapping[str, str],
+    lookup: Callable[[Unit], str | None] | Mapping[tuple[str | None, str], str],
     path: str = "<text>",
 ) -> Assembled:
-    """Replace each unit that has a usable translation; keep all else."""
-    get = lookup if callable(lookup) else (lambda u: lookup.get(u.text))  # type: ignore[union-attr]
+    """Replace each unit that has a usable translation; keep all else.
+
+    ``lookup`` gives a unit's translation, or maps (context, msgid) to it.
+    """
+    get = lookup if callable(lookup) else (lambda u: lookup.get((u.context, u.text)))  # type: ignore[union-attr]
     result = Assembled("", total=len(doc.units))
     chosen: dict[int, str] = {}
     for index, unit in enumerate(doc.units):

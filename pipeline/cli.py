@@ -31,6 +31,9 @@ Lang = Annotated[
     list[str] | None, typer.Option("--lang", "-l", help="Target language (repeatable); default: all configured.")
 ]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
+Purge = Annotated[
+    bool, typer.Option("--purge", help="Drop obsolete (#~) entries: the only way update removes a translation.")
+]
 
 
 class _Bar:
@@ -83,9 +86,9 @@ def extract(root: Root = Path("."), debug: Debug = False) -> None:
 
 
 @app.command()
-def update(root: Root = Path("."), lang: Lang = None, debug: Debug = False) -> None:
+def update(root: Root = Path("."), lang: Lang = None, purge: Purge = False, debug: Debug = False) -> None:
     """Merge templates into locales/<lang>/ catalogs, keeping every translation."""
-    _execute(lambda bar: api.update(root, lang, progress=bar), debug)
+    _execute(lambda bar: api.update(root, lang, purge=purge, progress=bar), debug)
 
 
 @app.command()

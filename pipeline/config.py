@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import PipelineError
+from .segments import DEFAULT_REGIONS
 
 _KNOWN = {
     "source_lang",
@@ -21,6 +22,8 @@ _KNOWN = {
     "project",
     "line_numbers",
     "fuzzy_threshold",
+    "tm_threshold",
+    "boilerplate",
 }
 
 
@@ -34,7 +37,11 @@ class Config:
     build_dir: str = "build"
     project: str = ""
     line_numbers: bool = False  # line numbers in `#:` references churn diffs
-    fuzzy_threshold: float = 60.0
+    fuzzy_threshold: float = 60.0  # msgmerge-style match within a lesson
+    tm_threshold: float = 90.0  # close match from anywhere else
+    # Comment markers around navigation and footer blocks, whose text goes to
+    # the shared catalog once instead of into every lesson's.
+    boilerplate: tuple[tuple[str, str], ...] = DEFAULT_REGIONS
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -72,11 +79,23 @@ def load(root: Path) -> Config:
         )
     values: dict[str, object] = {"root": root, "project": root.name}
     for key, value in table.items():
-        expected = {"languages": list, "line_numbers": bool, "fuzzy_threshold": (int, float)}.get(key, str)
-        if not isinstance(value, expected):  # type: ignore[arg-type]
+        expected = {
+            "languages": list,
+            "boilerplate": list,
+            "line_numbers": bool,
+            "fuzzy_threshold": (int, float),
+            "tm_threshold": (int, float),
+        }.get(key, str)
+        pairs_ok = key != "boilerplate" or all(
+            isinstance(p, list) and len(p) == 2 and all(isinstance(m, str) and m for m in p)
+            for p in value  # type: ignore[attr-defined]
+        )
+        if not isinstance(value, expected) or not pairs_ok:  # type: ignore[arg-type]
             raise PipelineError(
                 str(pyproject), _key_line(source, key), f"[tool.pipeline] {key} has the wrong type: {value!r}"
             )
+        if key == "boilerplate":
+            value = tuple(tuple(pair) for pair in value)  # type: ignore[attr-defined]
         values[key] = tuple(value) if key == "languages" else value
     config = Config(**values)  # type: ignore[arg-type]
     if config.source_lang in config.languages:

@@ -8,6 +8,7 @@ into the original bytes without re-rendering any Markdown.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,23 @@ from .errors import Finding
 from .markdown import PIPE_IN_MATH, Span, parse, protected_spans
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_DIRECTIVE = re.compile(r"<!--\s*i18n:\s*([\w-]+)\s*(.*?)\s*-->", re.DOTALL)
+DEFAULT_REGIONS = (
+    ("<!-- Aero-Navigation-Start -->", "<!-- Aero-Navigation-End -->"),
+    ("<!-- Aero-Footer-Start -->", "<!-- Aero-Footer-End -->"),
+)
+
+
+@dataclass(slots=True)
+class _Directives:
+    """What `<!-- i18n: ... -->` comments ask of the next block."""
+
+    skip: bool = False
+    context: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return self.skip or self.context is not None or bool(self.notes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +57,9 @@ class Unit:
     one_line: bool = False  # headings and table cells cannot hold a line break
     in_table: bool = False  # a bare `|` would split the cell
     continuation: str = ""  # line break plus prefix for lines beyond the source's
+    context: str | None = None  # msgctxt, from an `i18n: context` directive
+    notes: tuple[str, ...] = ()  # from `i18n: note` directives
+    shared: bool = False  # inside a boilerplate region (navigation, footer)
 
 
 @dataclass(slots=True)
@@ -91,9 +112,14 @@ def _container_prefix(prefix: str) -> str:
 
 
 class _Segmenter:
-    def __init__(self, text: str, path: str) -> None:
+    def __init__(self, text: str, path: str, regions: Sequence[tuple[str, str]]) -> None:
         self.text = text
         self.path = path
+        self.regions = regions
+        self.in_region = False
+        self.pending = _Directives()  # read, waiting for their block
+        self.active = _Directives()  # applying to the current block
+        self.active_level = -1
         self.lines = _lines(text)
         # markdown-it's view of the text: one \n per line end, NUL replaced.
         self.norm = "\n".join(text[ln.start : ln.end] for ln in self.lines).replace("\0", "\ufffd")
@@ -114,7 +140,10 @@ class _Segmenter:
                 stack.append(tok.type)
             elif tok.nesting == -1:
                 stack.pop()
-            if tok.type == "tr_open":
+            self._scope(tok)
+            if tok.type == "html_block":
+                self._comment(tok)
+            elif tok.type == "tr_open":
                 row, col = row + (0 if "thead_open" in stack else 1), 0
             elif tok.type == "table_open":
                 row = 0
@@ -141,6 +170,47 @@ class _Segmenter:
         # source order that splicing and the catalogs rely on.
         self.doc.units.sort(key=lambda unit: unit.pieces[0].start)
         return self.doc
+
+    # -- directives and boilerplate regions -------------------------------
+
+    def _scope(self, tok: Token) -> None:
+        """Start or end the block that directives apply to."""
+        if self.active and tok.nesting == -1 and tok.level == self.active_level:
+            self.active = _Directives()
+            self.active_level = -1
+        elif self.pending and tok.type != "html_block" and tok.nesting >= 0 and tok.block:
+            if tok.nesting == 1:
+                self.active, self.active_level = self.pending, tok.level
+            self.pending = _Directives()
+
+    def _comment(self, tok: Token) -> None:
+        assert tok.map is not None
+        content = tok.content
+        for start, end in self.regions:
+            if start in content:
+                self.in_region = True
+            if end in content:
+                self.in_region = False
+        for m in _DIRECTIVE.finditer(content):
+            name, arg = m.group(1).lower(), " ".join(m.group(2).split())
+            line = tok.map[0] + content.count("\n", 0, m.start()) + 1
+            if name == "skip":
+                self.pending.skip = True
+            elif name == "context" and arg:
+                self.pending.context = arg
+            elif name == "note" and arg:
+                self.pending.notes.append(arg)
+            else:
+                self.doc.findings.append(
+                    Finding(
+                        self.path,
+                        line,
+                        "directive",
+                        f"unknown or empty i18n directive {m.group().strip()!r}: "
+                        "use `i18n: skip`, `i18n: context TEXT` or `i18n: note TEXT`",
+                        "warning",
+                    )
+                )
 
     # -- where each kind of unit lies --------------------------------------
 
@@ -220,6 +290,8 @@ class _Segmenter:
         in_table: bool = False,
     ) -> None:
         assert tok.map is not None
+        if self.active.skip:
+            return
         if found is None:
             if any(ch.isalpha() for ch in tok.content):
                 self.doc.findings.append(
@@ -255,6 +327,9 @@ class _Segmenter:
                 one_line=one_line,
                 in_table=in_table,
                 continuation=continuation,
+                context=self.active.context,
+                notes=tuple(self.active.notes),
+                shared=self.in_region,
             )
         )
 
@@ -284,10 +359,11 @@ def block_shape(text: str) -> list[tuple[str, str, int]]:
     return [(t.type, t.tag, t.nesting) for t in parse(norm, {}, inline=False)]
 
 
-def segment(text: str, path: str = "<text>") -> Document:
+def segment(text: str, path: str = "<text>", regions: Sequence[tuple[str, str]] = DEFAULT_REGIONS) -> Document:
     """Split one lesson's text into translatable units.
 
     ``text`` is the lesson exactly as read (any line ends); ``path`` only
-    names the lesson in findings.
+    names the lesson in findings; ``regions`` are the (start, end) comment
+    markers of boilerplate whose units go to the shared catalog.
     """
-    return _Segmenter(text, path).run()
+    return _Segmenter(text, path, regions).run()

@@ -117,14 +117,14 @@ class RoundTrip:
 
 
 def _fill_catalogs(root: Path, lang: str, translate: Callable[[Unit], str]) -> None:
-    """Give every entry of every lesson's catalog the translation ``translate``."""
+    """Give every entry of every catalog (lessons and shared) ``translate``."""
+    table: dict[str, str] = {}
     for lesson in sorted((root / "content").rglob("*.md")):
-        rel = lesson.relative_to(root / "content")
-        path = root / "locales" / lang / rel.with_suffix(".po")
-        doc = segment(lesson.read_text(encoding="utf-8"))
-        table = {unit.text: translate(unit) for unit in doc.units}
+        for unit in segment(lesson.read_text(encoding="utf-8")).units:
+            table.setdefault(unit.text, translate(unit))
+    for path in sorted((root / "locales" / lang).rglob("*.po")):
         po = catalog.loads(path.read_text(encoding="utf-8"), str(path))
-        catalog.fill(po, lambda msgid, table=table: table.get(msgid, msgid))
+        catalog.fill(po, lambda msgid: table.get(msgid, msgid))
         path.write_text(catalog.dumps(po), encoding="utf-8")
 
 

@@ -123,14 +123,14 @@ SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 @given(lesson())
 def test_identity_translation_rebuilds_bytes(text: str) -> None:
     doc = segment(text)
-    assert splice(doc, {u.text: u.text for u in doc.units}).text == text
+    assert splice(doc, {(u.context, u.text): u.text for u in doc.units}).text == text
 
 
 @SETTINGS
 @given(lesson())
 def test_pseudo_translation_keeps_structure(text: str) -> None:
     doc = segment(text)
-    result = splice(doc, {u.text: pseudo(u.text, u.spans) for u in doc.units})
+    result = splice(doc, {(u.context, u.text): pseudo(u.text, u.spans) for u in doc.units})
     assert result.findings == []
     assert structure_problems(text, result.text) == []
 
@@ -144,7 +144,7 @@ def _blocks(text: str) -> list[str]:
 def test_longer_translations_keep_block_structure(text: str) -> None:
     """A translator who wraps a unit over more lines breaks nothing."""
     doc = segment(text)
-    result = splice(doc, {u.text: u.text + "\nthêm một dòng dịch" for u in doc.units})
+    result = splice(doc, {(u.context, u.text): u.text + "\nthêm một dòng dịch" for u in doc.units})
     assert _blocks(result.text) == _blocks(text)
 
 
@@ -152,7 +152,7 @@ def test_longer_translations_keep_block_structure(text: str) -> None:
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300))
 def test_any_text_segments_and_round_trips(text: str) -> None:
     doc = segment(text)
-    assert splice(doc, {u.text: u.text for u in doc.units}).text == text
+    assert splice(doc, {(u.context, u.text): u.text for u in doc.units}).text == text
 
 
 HOSTILE = ["# tiêu đề", "- mục", "1. mục", "> trích", "```", "$$", "---", "===", "| a | b |", "<div>", "", "\\["]
@@ -166,7 +166,7 @@ def test_hostile_translations_never_reshape_a_lesson(text: str, data: st.DataObj
     table = {}
     for unit in doc.units:
         extra = data.draw(st.lists(st.sampled_from(HOSTILE), max_size=2))
-        table[unit.text] = "\n".join([pseudo(unit.text, unit.spans), *extra])
+        table[(unit.context, unit.text)] = "\n".join([pseudo(unit.text, unit.spans), *extra])
     result = splice(doc, table)
     assert block_shape(result.text) == block_shape(text)
     assert result.translated + len(result.findings) == len(doc.units)

@@ -36,7 +36,7 @@ def test_unit_pieces_are_the_source_text(path: Path) -> None:
     doc = segment(text, path.name)
     for unit in doc.units:
         assert "\n".join(text[p.start : p.end] for p in unit.pieces) == unit.text
-        assert splice(doc, {unit.text: unit.text}).text == text
+        assert splice(doc, {(unit.context, unit.text): unit.text}).text == text
 
 
 def test_fixtures_exist() -> None:
