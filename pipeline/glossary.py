@@ -23,9 +23,15 @@ class Term:
     pattern: re.Pattern[str]
 
 
-def _words(text: str) -> re.Pattern[str]:
+def _words(text: str, plural: bool = False) -> re.Pattern[str]:
+    """Whole words of ``text``, any case, any spacing; ``plural`` allows -s/-es."""
     escaped = r"\s+".join(re.escape(part) for part in text.split())
-    return re.compile(rf"(?<!\w){escaped}(?!\w)", re.IGNORECASE)
+    ending = ""
+    if plural and escaped.endswith("y"):
+        escaped, ending = escaped[:-1], "(?:y|ies)"
+    elif plural:
+        ending = "(?:s|es)?"
+    return re.compile(rf"(?<!\w){escaped}{ending}(?!\w)", re.IGNORECASE)
 
 
 def parse(text: str, path: str) -> tuple[list[Term], list[Finding]]:
@@ -62,4 +68,4 @@ def comment(term: Term) -> str:
 
 def misses(terms: list[Term], msgid: str, msgstr: str) -> list[Term]:
     """Terms of the source whose approved translation the msgstr lacks."""
-    return [t for t in hits(terms, msgid) if not _words(t.translation).search(msgstr)]
+    return [t for t in hits(terms, msgid) if not _words(t.translation, plural=True).search(msgstr)]

@@ -18,7 +18,10 @@ def render_units(doc: Document) -> str:
     """A readable listing of units and findings, compared with ``.units`` files."""
     lines: list[str] = []
     for unit in doc.units:
-        lines.append(f"{unit.line} {unit.element}")
+        tags = "".join(
+            [f" [context: {unit.context}]" if unit.context else "", *(f" [note: {n}]" for n in unit.notes)]
+        ) + (" [shared]" if unit.shared else "")
+        lines.append(f"{unit.line} {unit.element}{tags}")
         lines.extend(f"  {part}" for part in unit.text.split("\n"))
     lines.extend(f"! {finding}" for finding in doc.findings)
     return "\n".join(lines) + "\n"
@@ -40,7 +43,7 @@ def test_unit_pieces_are_the_source_text(path: Path) -> None:
 
 
 def test_fixtures_exist() -> None:
-    assert len(FIXTURES) >= 8
+    assert len(FIXTURES) >= 9
 
 
 def test_container_prefixes_never_in_msgids() -> None:
