@@ -73,10 +73,9 @@ class Report:
 
     def summary(self) -> str:
         parts = [f"{self.lessons} lessons", f"{self.entries} entries"]
-        parts += [
-            f"{lang} {cov.percent:.1f}% translated ({cov.translated}/{cov.total})"
-            for lang, cov in sorted(self.coverage.items())
-        ]
+        for lang, cov in sorted(self.coverage.items()):
+            copied = f", {cov.copied} copied as already {lang}" if cov.copied else ""
+            parts.append(f"{lang} {cov.percent:.1f}% translated ({cov.translated}/{cov.total}{copied})")
         changed = len(self.written) + len(self.removed)
         parts.append(f"{changed} files changed" if changed else "nothing changed")
         return ", ".join(parts)
