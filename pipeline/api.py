@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from . import catalog, glossary
+from . import catalog, glossary, stats
 from .assemble import splice
 from .config import Config, load
 from .errors import Exit, Finding, PipelineError
@@ -341,6 +341,31 @@ class _Run:
                     )
                 )
 
+    # -- stats ---------------------------------------------------------------
+
+    def tallies(self, langs: list[str]) -> dict[tuple[str, str], stats.Tally]:
+        """Per (language, catalog name): fresh units counted by catalog status."""
+        out: dict[tuple[str, str], stats.Tally] = {}
+        for lang in langs:
+            for name in [*self.lessons, SHARED]:
+                fresh: dict[tuple[str | None, str], Unit] = {}
+                for unit, _ in self.units(name):
+                    fresh.setdefault((unit.context, unit.text), unit)
+                try:
+                    po = self.read_catalog(self.catalog_path(name, lang))
+                except PipelineError as exc:
+                    self.report.findings.append(exc.finding)
+                    po = None
+                if name == SHARED and not fresh and po is None:
+                    continue
+                known = catalog.states(po)
+                tally = stats.Tally(obsolete=catalog.stale_count(po, set(fresh)))
+                for key, unit in fresh.items():
+                    status = known.get(key, "untranslated")
+                    tally.add("copied" if status == catalog.COPIED else status, stats.words(unit.text, unit.spans))
+                out[(lang, name)] = tally
+        return out
+
     # -- build ---------------------------------------------------------------
 
     def build(self, langs: list[str]) -> None:
@@ -442,6 +467,26 @@ def rebuild(root: Path | str = ".", langs: Iterable[str] | None = None, *, progr
     run.update(chosen)
     run.build(chosen)
     return run.report
+
+
+def stats_rows(
+    root: Path | str = ".", langs: Iterable[str] | None = None, by: str = "language"
+) -> tuple[list[stats.Row], Report]:
+    """Coverage rows against fresh units from content/ (nothing is written)."""
+    if by not in ("language", "module", "lesson"):
+        raise PipelineError("--by", 0, f"unknown grouping {by!r}: use language, module or lesson")
+    run = _Run(root, None)
+    return stats.rows(run.tallies(run.langs(langs)), by), run.report
+
+
+def badges(root: Path | str = ".", langs: Iterable[str] | None = None) -> dict[str, float]:
+    """Coverage percent per language, for badges."""
+    table, _ = stats_rows(root, langs, "language")
+    return {row.language: row.tally.percent() for row in table}
+
+
+def source_language(root: Path | str = ".") -> str:
+    return load(Path(root)).source_lang
 
 
 def glossary_misses(root: Path | str = ".", langs: Iterable[str] | None = None) -> list[Finding]:

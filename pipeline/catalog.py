@@ -384,3 +384,23 @@ def fill(po: polib.POFile, translate: Callable[[str], str]) -> None:
             entry.msgstr = translate(entry.msgid)
             entry.flags = [f for f in entry.flags if f != "fuzzy"]
             entry.previous_msgid = None
+
+
+def states(po: polib.POFile | None) -> dict[tuple[str | None, str], str]:
+    """What a catalog says of each active entry: translated, copied or fuzzy."""
+    if po is None:
+        return {}
+    out: dict[tuple[str | None, str], str] = {}
+    for entry in po:
+        if entry.obsolete or not _translated(entry):
+            continue
+        key = (entry.msgctxt, entry.msgid)
+        out[key] = "fuzzy" if entry.fuzzy else COPIED if COPIED in entry.flags else "translated"
+    return out
+
+
+def stale_count(po: polib.POFile | None, fresh: set[tuple[str | None, str]]) -> int:
+    """Obsolete entries, and active ones whose text the lesson no longer has."""
+    if po is None:
+        return 0
+    return sum(1 for e in po if e.obsolete or (e.msgctxt, e.msgid) not in fresh)

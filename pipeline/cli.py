@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
 
-from . import api
+from . import api, stats
 from .errors import Exit, PipelineError
 
 app = typer.Typer(
@@ -101,6 +103,75 @@ def build(root: Root = Path("."), lang: Lang = None, debug: Debug = False) -> No
 def rebuild(root: Root = Path("."), lang: Lang = None, debug: Debug = False) -> None:
     """extract + update + build in one run."""
     _execute(lambda bar: api.rebuild(root, lang, progress=bar), debug)
+
+
+class By(str, Enum):
+    language = "language"
+    module = "module"
+    lesson = "lesson"
+
+
+class StatsFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    csv = "csv"
+
+
+@app.command("stats")
+def stats_command(
+    root: Root = Path("."),
+    lang: Lang = None,
+    by: Annotated[By, typer.Option("--by", help="Rows per language, module or lesson.")] = By.language,
+    fmt: Annotated[StatsFormat, typer.Option("--format", "-f", help="Output format.")] = StatsFormat.table,
+    badge: Annotated[
+        Path | None, typer.Option("--badge", help="Write a coverage badge (SVG); -<lang> is added for several.")
+    ] = None,
+    debug: Debug = False,
+) -> None:
+    """Coverage per language, module or lesson, against fresh text from content/."""
+    try:
+        rows, report = api.stats_rows(root, lang, by.value)
+        config_source = api.source_language(root)
+        if badge is not None:
+            percents = api.badges(root, lang)
+            for language, percent in percents.items():
+                name = badge if len(percents) == 1 else badge.with_stem(f"{badge.stem}-{language}")
+                name.write_text(stats.badge(language, percent), encoding="utf-8")
+    except PipelineError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(Exit.BAD_INPUT) from None
+    for finding in report.findings:
+        err.print(str(finding), markup=False)
+    if fmt is StatsFormat.json:
+        out.print(stats.to_json(rows, config_source, by.value), end="", markup=False)
+    elif fmt is StatsFormat.csv:
+        out.print(stats.to_csv(rows), end="", markup=False)
+    elif fmt is StatsFormat.markdown:
+        out.print(stats.to_markdown(rows, config_source, by.value), end="", markup=False)
+    else:
+        wide = out if out.is_terminal else Console(highlight=False, width=160)
+        wide.print(_stats_table(rows, config_source, by.value))
+    raise typer.Exit(report.exit_code)
+
+
+def _stats_table(rows: list[stats.Row], source_lang: str, by: str) -> Table:
+    unit = "syllables" if source_lang == "vi" else "words"
+    table = Table(title="Translation coverage", caption="coverage counts translated and copied units, never fuzzy")
+    table.add_column(by.capitalize())
+    for name in ("Coverage", "Translated", "Copied", "Fuzzy", "Untranslated", "Obsolete", f"Source {unit}"):
+        table.add_column(name, justify="right")
+    for row in rows:
+        t = row.tally
+        label = row.language if by == "language" else f"{row.language} · {row.lesson or row.module}"
+        table.add_row(
+            label,
+            f"{t.percent():.1f}%",
+            *(str(t.units[s]) for s in ("translated", "copied", "fuzzy", "untranslated")),
+            str(t.obsolete),
+            f"{t.words['translated'] + t.words['copied']}/{t.total_words}",
+        )
+    return table
 
 
 def main() -> None:
