@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -105,13 +105,13 @@ def rebuild(root: Root = Path("."), lang: Lang = None, debug: Debug = False) -> 
     _execute(lambda bar: api.rebuild(root, lang, progress=bar), debug)
 
 
-class By(str, Enum):
+class By(StrEnum):
     language = "language"
     module = "module"
     lesson = "lesson"
 
 
-class StatsFormat(str, Enum):
+class StatsFormat(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"

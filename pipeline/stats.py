@@ -148,7 +148,7 @@ def to_markdown(table: list[Row], source_lang: str, by: str) -> str:
             f"| {name} | {t.percent():.1f}% | {t.units['translated']} | {t.units['copied']} | {t.units['fuzzy']} "
             f"| {t.units['untranslated']} | {t.obsolete} | {covered}/{t.total_words} ({t.percent('words'):.1f}%) |"
         )
-    lines += ["", f"Units are translatable segments; coverage counts translated and copied units, never fuzzy ones."]
+    lines += ["", "Units are translatable segments; coverage counts translated and copied units, never fuzzy ones."]
     return "\n".join(lines) + "\n"
 
 
