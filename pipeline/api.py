@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from . import catalog, glossary, stats
+from . import catalog, checks, glossary, stats
 from .assemble import splice
 from .config import Config, load
 from .errors import Exit, Finding, PipelineError
@@ -84,8 +84,12 @@ class Report:
 class _Run:
     """One command's view of a project: its lessons, parsed at most once."""
 
-    def __init__(self, root: Path | str, progress: Progress | None) -> None:
+    def __init__(self, root: Path | str, progress: Progress | None, dry: bool = False) -> None:
         self.config: Config = load(Path(root))
+        # A dry run writes and removes nothing: it records what it would do,
+        # and keeps what it would write in `outputs`.
+        self.dry = dry
+        self.outputs: dict[Path, bytes] = {}
         self.report = Report()
         self.progress: Progress = progress or _Silent()
         self.settings = catalog.Settings(
@@ -138,7 +142,11 @@ class _Run:
 
     def write(self, path: Path, text: str | bytes) -> None:
         data = text.encode("utf-8") if isinstance(text, str) else text
-        if write_if_changed(path, data):
+        if self.dry:
+            self.outputs[path] = data
+            if not path.is_file() or path.read_bytes() != data:
+                self.report.written.append(self.shown(path))
+        elif write_if_changed(path, data):
             self.report.written.append(self.shown(path))
 
     def document(self, lesson: str) -> Document | None:
@@ -254,7 +262,8 @@ class _Run:
                 self.write(path, catalog.dumps(po))
                 if name in renamed:
                     # The old file's every translation now lives in the new one.
-                    renamed[name].unlink()
+                    if not self.dry:
+                        renamed[name].unlink()
                     self.report.removed.append(self.shown(renamed[name]))
                     self.report.findings.append(
                         Finding(
@@ -422,8 +431,11 @@ class _Run:
             return
         for path in sorted(folder.rglob("*")):
             if path.is_file() and path not in keep and (suffix is None or path.suffix == suffix):
-                path.unlink()
+                if not self.dry:
+                    path.unlink()
                 self.report.removed.append(self.shown(path))
+        if self.dry:
+            return
         for path in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
             if not any(path.iterdir()):
                 path.rmdir()
@@ -489,29 +501,125 @@ def source_language(root: Path | str = ".") -> str:
     return load(Path(root)).source_lang
 
 
+def _glossary_misses(run: _Run, lang: str, olds: dict[Path, catalog.polib.POFile]) -> list[Finding]:
+    terms = run._glossary(lang)
+    findings: list[Finding] = []
+    for path, po in olds.items():
+        for entry in catalog.entries(po):
+            if entry.fuzzy or not entry.msgstr:
+                continue
+            for term in glossary.misses(terms, entry.msgid, entry.msgstr):
+                findings.append(
+                    Finding(
+                        run.shown(path),
+                        entry.line,
+                        "glossary-term",
+                        f"{term.term!r} should be translated as {term.translation!r} (glossary)",
+                        "warning",
+                    )
+                )
+    return findings
+
+
 def glossary_misses(root: Path | str = ".", langs: Iterable[str] | None = None) -> list[Finding]:
     """Translated entries that do not use their glossary's approved term."""
     run = _Run(root, None)
     findings: list[Finding] = []
     for lang in run.langs(langs):
-        terms = run._glossary(lang)
         olds, _ = run._old_catalogs(lang)
+        findings += _glossary_misses(run, lang, olds)
+    return findings + run.report.findings
+
+
+def check(
+    root: Path | str = ".",
+    langs: Iterable[str] | None = None,
+    min_coverage: float | None = None,
+) -> Report:
+    """Everything CI should know, as findings; nothing is written.
+
+    Stale catalogs, unreadable or inconsistent catalogs, translations that
+    would be refused or are unsafe, Vietnamese left in translations, broken
+    relative links in the built trees, glossary misses, source lint, and
+    coverage under thresholds.
+    """
+    run = _Run(root, None, dry=True)
+    chosen = run.langs(langs)
+    run.extract()
+    run.update(chosen)
+    locales = run.config.locales
+    stale = sorted(
+        {x for x in run.report.written + run.report.removed if (run.config.root / x).is_relative_to(locales)}
+    )
+    findings = [
+        Finding(x, 1, "catalog-stale", "catalog out of date: run `pipeline rebuild` and commit locales/") for x in stale
+    ]
+    findings += [f for f in run.report.findings if f.rule not in ("orphan-catalog", "renamed")]
+    for lesson in run.lessons:
+        doc = run.document(lesson)
+        if doc is not None:
+            shown = run.shown(run.config.content / lesson)
+            findings += checks.source_findings(shown, doc.text, doc.units, run.config.mojibake)
+    for lang in chosen:
+        olds, _ = run._old_catalogs(lang)
+        plural = catalog.PLURAL_FORMS.get(lang)
         for path, po in olds.items():
-            for entry in po:
-                if entry.obsolete or entry.fuzzy or not entry.msgstr:
-                    continue
-                for term in glossary.misses(terms, entry.msgid, entry.msgstr):
-                    findings.append(
-                        Finding(
-                            run.shown(path),
-                            entry.linenum,
-                            "glossary-term",
-                            f"{term.term!r} should be translated as {term.translation!r}",
-                            "warning",
-                        )
-                    )
-        findings.extend(run.report.findings)
+            shown = run.shown(path)
+            findings += checks.header_findings(shown, dict(po.metadata), lang, plural)
+            findings += checks.entry_findings(shown, catalog.entries(po), lang, run.config.source_lang)
+        findings += _glossary_misses(run, lang, olds)
+    run.report.findings = []
+    run.build(chosen)
+    # Refusals at build are already reported against the catalogs above.
+    findings += [f for f in run.report.findings if f.rule not in ("protected-span", "input")]
+    findings += _broken_links(run)
+    findings += _coverage(run, chosen, min_coverage)
+    report = Report(lessons=len(run.lessons), findings=_unique(findings))
+    return report
+
+
+def _broken_links(run: _Run) -> list[Finding]:
+    """Relative links of the lessons that resolve to no file of the course.
+
+    Link destinations are protected, so every built tree has the links of the
+    source: checking the lessons once names the file to fix.
+    """
+    existing = set(run.lessons) | set(run.assets)
+    findings: list[Finding] = []
+    for rel in run.lessons:
+        doc = run.document(rel)
+        if doc is not None:
+            findings += checks.link_findings(run.shown(run.config.content / rel), doc.text, rel, existing)
     return findings
+
+
+def _coverage(run: _Run, langs: list[str], floor: float | None) -> list[Finding]:
+    tallies = run.tallies(langs)
+    findings: list[Finding] = []
+    thresholds = dict(run.config.min_coverage)
+    for lang in langs:
+        if floor is not None:
+            thresholds[lang] = max(floor, thresholds.get(lang, 0.0))
+    for row in stats.rows(tallies, "language") + stats.rows(tallies, "module"):
+        key = row.language if not row.module else f"{row.language}/{row.module}"
+        wanted = thresholds.get(key)
+        if wanted is not None and row.tally.percent() < wanted:
+            what = f"{row.language} module {row.module}" if row.module else row.language
+            findings.append(
+                Finding(
+                    "pyproject.toml" if floor is None or row.module else "--min-coverage",
+                    0,
+                    "coverage",
+                    f"{what} is {row.tally.percent():.1f}% translated, under the {wanted:g}% required: "
+                    f"translate {row.tally.units['untranslated'] + row.tally.units['fuzzy']} more units",
+                )
+            )
+    return findings
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    seen: set[Finding] = set()
+    return [f for f in findings if not (f in seen or seen.add(f))]  # type: ignore[func-returns-value]
 
 
 __all__ = ["SHARED", "Coverage", "PipelineError", "Progress", "Report", "build", "extract", "rebuild", "update"]

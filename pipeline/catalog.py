@@ -19,6 +19,7 @@ import polib
 from rapidfuzz import fuzz, process
 
 from . import glossary as glossary_mod
+from .checks import Entry as checks_Entry
 from .errors import PipelineError
 from .memory import Memory, Record, has_vietnamese
 from .segments import Unit
@@ -404,3 +405,8 @@ def stale_count(po: polib.POFile | None, fresh: set[tuple[str | None, str]]) -> 
     if po is None:
         return 0
     return sum(1 for e in po if e.obsolete or (e.msgctxt, e.msgid) not in fresh)
+
+
+def entries(po: polib.POFile) -> list[checks_Entry]:
+    """Active entries as plain data for the checks, with their line numbers."""
+    return [checks_Entry(e.msgid, e.msgstr, e.linenum, e.fuzzy) for e in po if not e.obsolete]

@@ -5,6 +5,7 @@ Library errors become messages and exit codes here, in one place.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -172,6 +173,69 @@ def _stats_table(rows: list[stats.Row], source_lang: str, by: str) -> Table:
             f"{t.words['translated'] + t.words['copied']}/{t.total_words}",
         )
     return table
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+@app.command("check")
+def check_command(
+    root: Root = Path("."),
+    lang: Lang = None,
+    min_coverage: Annotated[
+        float | None, typer.Option("--min-coverage", help="Fail if a language is less translated (percent).")
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="text, json or github annotations.")] = (
+        CheckFormat.text
+    ),
+    debug: Debug = False,
+) -> None:
+    """Check catalogs, translations, links and coverage for CI; writes nothing.
+
+    Exit 0: clean; 1: findings (errors, or warnings with --strict); 2: unusable input.
+    """
+    try:
+        report = api.check(root, lang, min_coverage)
+    except PipelineError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(Exit.BAD_INPUT) from None
+    except Exception as exc:
+        if debug:
+            raise
+        err.print(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", markup=False)
+        raise typer.Exit(Exit.BAD_INPUT) from None
+    findings = report.findings
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = sum(1 for f in findings if f.severity == "warning")
+    failed = errors > 0 or (strict and warnings > 0)
+    if fmt is CheckFormat.json:
+        payload = [
+            {"path": f.path, "line": f.line, "rule": f.rule, "severity": f.severity, "message": f.message}
+            for f in findings
+        ]
+        out.print(
+            json.dumps({"findings": payload, "errors": errors, "warnings": warnings}, ensure_ascii=False, indent=2),
+            markup=False,
+        )
+    else:
+        for f in findings:
+            if fmt is CheckFormat.github:
+                level = "error" if f.severity == "error" else "warning" if f.severity == "warning" else "notice"
+                where = f"file={f.path},line={f.line}" if f.line else f"file={f.path}"
+                out.print(f"::{level} {where},title={f.rule}::{_github_escape(f.message)}", markup=False)
+            else:
+                out.print(str(f), markup=False)
+        verdict = "failed" if failed else "passed"
+        err.print(f"check {verdict}: {errors} errors, {warnings} warnings", markup=False)
+    raise typer.Exit(Exit.FAILED if failed else Exit.OK)
+
+
+def _github_escape(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def main() -> None:

@@ -24,6 +24,10 @@ _KNOWN = {
     "fuzzy_threshold",
     "tm_threshold",
     "boilerplate",
+    "min_coverage",
+    "mojibake",
+    "notices",
+    "min_lesson_coverage",
 }
 
 
@@ -42,7 +46,13 @@ class Config:
     # Comment markers around navigation and footer blocks, whose text goes to
     # the shared catalog once instead of into every lesson's.
     boilerplate: tuple[tuple[str, str], ...] = DEFAULT_REGIONS
-    warnings: list[str] = field(default_factory=list)
+    # `pipeline check` fails under these: {"en": 90, "en/01_module": 100}.
+    min_coverage: dict[str, float] = field(default_factory=dict)
+    mojibake: str = "warning"  # or "error": how `check` rates mojibake
+    # Built lessons below this coverage carry the whole source, with a notice.
+    min_lesson_coverage: float = 50.0
+    # Notices per target language: {"en": {"partial": "...", "source": "..."}}.
+    notices: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def content(self) -> Path:
@@ -85,6 +95,9 @@ def load(root: Path) -> Config:
             "line_numbers": bool,
             "fuzzy_threshold": (int, float),
             "tm_threshold": (int, float),
+            "min_lesson_coverage": (int, float),
+            "min_coverage": dict,
+            "notices": dict,
         }.get(key, str)
         pairs_ok = key != "boilerplate" or all(
             isinstance(p, list) and len(p) == 2 and all(isinstance(m, str) and m for m in p)
@@ -96,6 +109,13 @@ def load(root: Path) -> Config:
             )
         if key == "boilerplate":
             value = tuple(tuple(pair) for pair in value)  # type: ignore[attr-defined]
+        bad_table = (key == "min_coverage" and not all(isinstance(v, int | float) for v in value.values())) or (  # type: ignore[attr-defined]
+            key == "notices" and not all(isinstance(v, dict) for v in value.values())  # type: ignore[attr-defined]
+        )
+        if bad_table or (key == "mojibake" and value not in ("warning", "error")):
+            raise PipelineError(
+                str(pyproject), _key_line(source, key), f"[tool.pipeline] {key} has a bad value: {value!r}"
+            )
         values[key] = tuple(value) if key == "languages" else value
     config = Config(**values)  # type: ignore[arg-type]
     if config.source_lang in config.languages:
