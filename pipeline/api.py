@@ -18,7 +18,8 @@ from .config import Config, load
 from .errors import Exit, Finding, PipelineError
 from .files import read_text, write_if_changed
 from .memory import Memory, Record
-from .segments import Document, Unit, segment
+from .pseudo import pseudolocalize
+from .segments import Document, Unit, front_matter_end, segment
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 # Findings that mean "a check failed" (exit 1) rather than "bad input" (exit 2).
@@ -424,7 +425,30 @@ class _Run:
             self.shown(source),
         )
         self.report.findings.extend(result.findings)
-        self.write(target, result.text)
+        self.write(target, self._with_notice(doc, result.text, result.translated, result.total, lang))
+
+    def _with_notice(self, doc: Document, text: str, translated: int, total: int, lang: str) -> str:
+        """A partly translated lesson says so at its top; a barely translated
+        one is shown whole in the source language, saying so."""
+        percent = 100.0 * translated / total if total else 100.0
+        if percent >= 100.0:
+            return text
+        source_name = catalog.LANGUAGE_NAMES.get(self.config.source_lang, self.config.source_lang)
+        wording = {
+            "partial": f"> ⚠️ This lesson is partly translated; untranslated passages are shown in {source_name}.",
+            "source": f"> ⚠️ This lesson is not translated yet; it is shown in {source_name}.",
+        }
+        wording.update(self.config.notices.get(lang, {}))
+        if percent < self.config.min_lesson_coverage:
+            text = doc.text
+            notice = wording["source"]
+        else:
+            notice = wording["partial"]
+        if not notice:
+            return text
+        at = front_matter_end(doc.text)
+        newline = "\r\n" if "\r\n" in doc.text[:200] else "\n"
+        return text[:at] + notice + newline + newline + text[at:]
 
     def _remove_stale(self, folder: Path, keep: set[Path], suffix: str | None) -> None:
         if not folder.is_dir():
@@ -478,6 +502,31 @@ def rebuild(root: Path | str = ".", langs: Iterable[str] | None = None, *, progr
     run.extract()
     run.update(chosen)
     run.build(chosen)
+    return run.report
+
+
+def pseudo(root: Path | str = ".", lang: str = "qps", *, progress: Progress | None = None) -> Report:
+    """Build ``build/<lang>/``: every unit pseudo-localized, catalogs untouched."""
+    run = _Run(root, progress)
+    if lang in (run.config.source_lang, *run.config.languages):
+        raise PipelineError("--lang", 0, f"{lang!r} is a real language of the project: pick a pseudo one (qps)")
+    out_dir = run.config.build / lang
+    keep: set[Path] = set()
+    run.progress.start(len(run.lessons), "pseudo")
+    for rel in run.assets:
+        run.write(out_dir / rel, (run.config.content / rel).read_bytes())
+        keep.add(out_dir / rel)
+    for rel in run.lessons:
+        run.progress.advance()
+        doc = run.document(rel)
+        source = run.config.content / rel
+        if doc is None:
+            continue
+        result = splice(doc, lambda unit: pseudolocalize(unit.text, unit.spans), run.shown(source))
+        run.report.findings.extend(result.findings)
+        run.write(out_dir / rel, result.text)
+        keep.add(out_dir / rel)
+    run._remove_stale(out_dir, keep, None)
     return run.report
 
 

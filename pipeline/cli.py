@@ -106,6 +106,16 @@ def rebuild(root: Root = Path("."), lang: Lang = None, debug: Debug = False) -> 
     _execute(lambda bar: api.rebuild(root, lang, progress=bar), debug)
 
 
+@app.command("pseudo")
+def pseudo_command(
+    root: Root = Path("."),
+    lang: Annotated[str, typer.Option("--lang", "-l", help="Pseudo language code.")] = "qps",
+    debug: Debug = False,
+) -> None:
+    """Build a pseudo-localized tree (accented, longer text) in build/<lang>/."""
+    _execute(lambda bar: api.pseudo(root, lang, progress=bar), debug)
+
+
 class By(StrEnum):
     language = "language"
     module = "module"

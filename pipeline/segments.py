@@ -353,6 +353,18 @@ class _Segmenter:
             )
 
 
+def front_matter_end(text: str) -> int:
+    """Offset just after a lesson's front matter (0 if it has none)."""
+    norm = "\n".join(_LINE_END.split(text))
+    for tok in parse(norm, {}, inline=False):
+        if tok.type == "front_matter" and tok.map:
+            lines = _lines(text)
+            end = tok.map[1]
+            return lines[end].start if end < len(lines) else len(text)
+        return 0
+    return 0
+
+
 def block_shape(text: str) -> list[tuple[str, str, int]]:
     """A lesson's block structure: what a translation must never change."""
     norm = "\n".join(_LINE_END.split(text)).replace("\0", "\ufffd")

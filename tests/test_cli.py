@@ -15,6 +15,8 @@ from pipeline.cli import app
 Project = Callable[[dict[str, str]], Path]
 runner = CliRunner()
 LESSON = "# Bài học\n\nĐoạn văn có $x$ và `mã`.\n"
+NOT_YET = "> ⚠️ This lesson is not translated yet; it is shown in Vietnamese.\n\n"
+PARTLY = "> ⚠️ This lesson is partly translated; untranslated passages are shown in Vietnamese.\n\n"
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -30,7 +32,7 @@ def test_rebuild_on_a_root_holding_only_content(project: Project) -> None:
     assert err == ""
     assert (root / "locales" / "templates" / "m" / "a.pot").is_file()
     assert (root / "locales" / "en" / "m" / "a.po").is_file()
-    assert (root / "build" / "en" / "m" / "a.md").read_text(encoding="utf-8") == LESSON
+    assert (root / "build" / "en" / "m" / "a.md").read_text(encoding="utf-8") == NOT_YET + LESSON
     assert (root / "build" / "vi" / "m" / "a.md").read_text(encoding="utf-8") == LESSON
     assert (root / "build" / "en" / "m" / "hinh" / "a.svg").read_text(encoding="utf-8") == "<svg/>"
 
@@ -53,7 +55,9 @@ def test_commands_one_by_one(project: Project) -> None:
     po.save()
     code, _out, _ = run("build", "--root", str(root))
     assert code == 0
-    assert (root / "build" / "en" / "m" / "a.md").read_text(encoding="utf-8").startswith("# The lesson\n")
+    assert (root / "build" / "en" / "m" / "a.md").read_text(encoding="utf-8") == PARTLY + LESSON.replace(
+        "# Bài học", "# The lesson"
+    )
 
 
 def test_update_without_templates_says_what_to_do(project: Project) -> None:
@@ -123,7 +127,7 @@ def test_refused_translation_exits_1_with_file_and_line(project: Project) -> Non
     code, _, err = run("build", "--root", str(root))
     assert code == 1
     assert "content/m/a.md:3: error: translation of the paragraph changes protected text" in err
-    assert (root / "build" / "en" / "m" / "a.md").read_text(encoding="utf-8") == LESSON
+    assert (root / "build" / "en" / "m" / "a.md").read_text(encoding="utf-8") == NOT_YET + LESSON
 
 
 def test_unclosed_fence_is_a_warning(project: Project) -> None:
@@ -161,4 +165,4 @@ def test_translation_that_reshapes_the_lesson_exits_1(project: Project) -> None:
     assert code == 1
     assert "content/m/a.md:3: error: translation of the paragraph would change the lesson's Markdown structure" in err
     built = (root / "build" / "en" / "m" / "a.md").read_text(encoding="utf-8")
-    assert built == LESSON.replace("# Bài học", "# The lesson")
+    assert built == PARTLY + LESSON.replace("# Bài học", "# The lesson")

@@ -41,7 +41,12 @@ def test_misses_report_translations_without_the_approved_term(project: Project) 
     po.save()
     misses = api.glossary_misses(root)
     assert [(f.path, f.rule, f.severity, f.message) for f in misses] == [
-        ("locales/en/a.po", "glossary-term", "warning", "'hàm mất mát' should be translated as 'loss function' (glossary)")
+        (
+            "locales/en/a.po",
+            "glossary-term",
+            "warning",
+            "'hàm mất mát' should be translated as 'loss function' (glossary)",
+        )
     ]
     assert misses[0].line == po.find("Hàm mất mát nhỏ dần.").linenum  # type: ignore[union-attr]
 

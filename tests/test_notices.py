@@ -1,0 +1,66 @@
+"""Partly translated lessons say so; barely translated ones show the source."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import polib
+
+from pipeline import api
+
+Project = Callable[[dict[str, str]], Path]
+LESSON = "---\ntitle: Bài\n---\n# Một\n\nĐoạn hai.\n\nĐoạn ba.\n\nĐoạn bốn.\n"
+
+
+def _translate(root: Path, mapping: dict[str, str]) -> None:
+    po = polib.pofile(str(root / "locales" / "en" / "a.po"))
+    for msgid, msgstr in mapping.items():
+        po.find(msgid).msgstr = msgstr  # type: ignore[union-attr]
+    po.save()
+
+
+def _built(root: Path) -> str:
+    api.rebuild(root)
+    return (root / "build" / "en" / "a.md").read_text(encoding="utf-8")
+
+
+def test_complete_lesson_has_no_notice(project: Project) -> None:
+    root = project({"a.md": LESSON})
+    api.rebuild(root)
+    _translate(root, {"Một": "One", "Đoạn hai.": "Two.", "Đoạn ba.": "Three.", "Đoạn bốn.": "Four."})
+    assert _built(root) == "---\ntitle: Bài\n---\n# One\n\nTwo.\n\nThree.\n\nFour.\n"
+
+
+def test_partly_translated_lesson_says_so_below_its_front_matter(project: Project) -> None:
+    root = project({"a.md": LESSON})
+    api.rebuild(root)
+    _translate(root, {"Một": "One", "Đoạn hai.": "Two.", "Đoạn ba.": "Three."})
+    assert _built(root) == (
+        "---\ntitle: Bài\n---\n"
+        "> ⚠️ This lesson is partly translated; untranslated passages are shown in Vietnamese.\n\n"
+        "# One\n\nTwo.\n\nThree.\n\nĐoạn bốn.\n"
+    )
+
+
+def test_below_the_threshold_the_whole_source_is_shown(project: Project) -> None:
+    root = project({"a.md": LESSON})
+    api.rebuild(root)
+    _translate(root, {"Một": "One"})  # 25% < 50% by default
+    assert _built(root) == (
+        "---\ntitle: Bài\n---\n> ⚠️ This lesson is not translated yet; it is shown in Vietnamese.\n\n"
+        "# Một\n\nĐoạn hai.\n\nĐoạn ba.\n\nĐoạn bốn.\n"
+    )
+
+
+def test_notices_and_threshold_are_configurable(project: Project) -> None:
+    root = project({"a.md": LESSON})
+    (root / "pyproject.toml").write_text(
+        '[tool.pipeline]\nmin_lesson_coverage = 20\n\n[tool.pipeline.notices.en]\npartial = "> Draft."\n',
+        encoding="utf-8",
+    )
+    api.rebuild(root)
+    _translate(root, {"Một": "One"})
+    assert _built(root) == "---\ntitle: Bài\n---\n> Draft.\n\n# One\n\nĐoạn hai.\n\nĐoạn ba.\n\nĐoạn bốn.\n"
+    (root / "pyproject.toml").write_text('[tool.pipeline.notices.en]\npartial = ""\nsource = ""\n', encoding="utf-8")
+    assert _built(root) == LESSON  # notices off: the source as it is, below the default 50%
