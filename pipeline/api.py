@@ -620,7 +620,9 @@ def check(
     run.report.findings = []
     run.build(chosen)
     # Refusals at build are already reported against the catalogs above.
-    findings += [f for f in run.report.findings if f.rule not in ("protected-span", "input")]
+    findings += [
+        f for f in run.report.findings if f.rule not in ("protected-span", "catalog-syntax", "catalog-duplicate")
+    ]
     findings += _broken_links(run)
     findings += _coverage(run, chosen, min_coverage)
     report = Report(lessons=len(run.lessons), findings=_unique(findings))

@@ -330,24 +330,28 @@ def loads(text: str, path: str) -> polib.POFile:
     """Parse a catalog, turning every complaint into a file:line error."""
     problem = _syntax_error(text)
     if problem is not None:
-        raise PipelineError(path, problem[0], f"cannot read catalog: {problem[1]}")
+        raise PipelineError(path, problem[0], f"cannot read catalog: {problem[1]}", "catalog-syntax")
     try:
-        return polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=True)
-    except ValueError as exc:
-        raise PipelineError(path, _duplicate_line(text, str(exc)), f"cannot read catalog: {exc}") from None
-    except (OSError, UnicodeError) as exc:
+        po = polib.pofile(text, wrapwidth=WRAP)
+    except (OSError, ValueError, UnicodeError) as exc:
         m = _LINE_IN_ERROR.search(str(exc))
-        raise PipelineError(path, int(m.group(1)) if m else 0, f"cannot read catalog: {exc}") from None
-
-
-def _duplicate_line(text: str, message: str) -> int:
-    """Line of the second entry polib calls a duplicate, if it can be found."""
-    m = re.search(r'Entry "(.*)" already exists', message, re.DOTALL)
-    if not m:
-        return 0
-    first = polib.escape(m.group(1).split("\n")[0])
-    hits = [n for n, line in enumerate(text.splitlines(), 1) if line.startswith(f'msgid "{first}')]
-    return hits[1] if len(hits) > 1 else 0
+        raise PipelineError(
+            path, int(m.group(1)) if m else 0, f"cannot read catalog: {exc}", "catalog-syntax"
+        ) from None
+    seen: dict[tuple[str | None, str], int] = {}
+    for entry in po:
+        if entry.obsolete:
+            continue
+        key = (entry.msgctxt, entry.msgid)
+        if key in seen:
+            raise PipelineError(
+                path,
+                entry.linenum,
+                f"duplicate entry {entry.msgid[:40]!r} (first at line {seen[key]}): merge the two",
+                "catalog-duplicate",
+            )
+        seen[key] = entry.linenum
+    return po
 
 
 def translations(po: polib.POFile) -> dict[tuple[str | None, str], str]:

@@ -34,9 +34,9 @@ class Finding:
 class PipelineError(Exception):
     """Unusable input or settings: the run cannot go on."""
 
-    def __init__(self, path: str, line: int, message: str) -> None:
+    def __init__(self, path: str, line: int, message: str, rule: str = "input") -> None:
         super().__init__(message)
-        self.finding = Finding(path, line, "input", message)
+        self.finding = Finding(path, line, rule, message)
 
     def __str__(self) -> str:
         return str(self.finding)

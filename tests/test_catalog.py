@@ -250,7 +250,7 @@ def test_stale_template_removed_but_catalog_kept(project: Project) -> None:
     ("body", "line", "words"),
     [
         ('msgid "a"\nmsgstr "unterminated\n', 6, "syntax error"),
-        ('msgid "a"\nmsgstr ""\n\nmsgid "a"\nmsgstr "x"\n', 8, "already exists"),
+        ('msgid "a"\nmsgstr ""\n\nmsgid "a"\nmsgstr "x"\n', 8, "duplicate entry 'a' (first at line 5)"),
         ('msgid "a"\nmsgstr "" trailing\n', 6, "syntax error"),
     ],
 )
