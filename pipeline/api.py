@@ -17,13 +17,14 @@ from .assemble import splice
 from .config import Config, load
 from .errors import Exit, Finding, PipelineError
 from .files import read_text, write_if_changed
+from .formatting import format_lesson, repad_tables
 from .memory import Memory, Record
 from .pseudo import pseudolocalize
 from .segments import Document, Unit, front_matter_end, segment
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 # Findings that mean "a check failed" (exit 1) rather than "bad input" (exit 2).
-CHECK_RULES = {"protected-span", "structure", "glossary-term"}
+CHECK_RULES = {"protected-span", "structure", "glossary-term", "fmt"}
 # The catalog of boilerplate text shared by all lessons (navigation, footer).
 SHARED = "_shared"
 # A catalog whose lesson is gone is taken for a renamed lesson's when at least
@@ -64,6 +65,7 @@ class Report:
     removed: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     coverage: dict[str, Coverage] = field(default_factory=dict)
+    dry: bool = False  # nothing was written: the files listed would change
 
     @property
     def exit_code(self) -> Exit:
@@ -78,7 +80,8 @@ class Report:
             copied = f", {cov.copied} copied as already {lang}" if cov.copied else ""
             parts.append(f"{lang} {cov.percent:.1f}% translated ({cov.translated}/{cov.total}{copied})")
         changed = len(self.written) + len(self.removed)
-        parts.append(f"{changed} files changed" if changed else "nothing changed")
+        verb = "would change" if self.dry else "changed"
+        parts.append(f"{changed} files {verb}" if changed else f"nothing {verb}")
         return ", ".join(parts)
 
 
@@ -91,7 +94,7 @@ class _Run:
         # and keeps what it would write in `outputs`.
         self.dry = dry
         self.outputs: dict[Path, bytes] = {}
-        self.report = Report()
+        self.report = Report(dry=dry)
         self.progress: Progress = progress or _Silent()
         self.settings = catalog.Settings(
             project=self.config.project,
@@ -425,7 +428,8 @@ class _Run:
             self.shown(source),
         )
         self.report.findings.extend(result.findings)
-        self.write(target, self._with_notice(doc, result.text, result.translated, result.total, lang))
+        text = repad_tables(doc.text, result.text)
+        self.write(target, self._with_notice(doc, text, result.translated, result.total, lang))
 
     def _with_notice(self, doc: Document, text: str, translated: int, total: int, lang: str) -> str:
         """A partly translated lesson says so at its top; a barely translated
@@ -524,9 +528,38 @@ def pseudo(root: Path | str = ".", lang: str = "qps", *, progress: Progress | No
             continue
         result = splice(doc, lambda unit: pseudolocalize(unit.text, unit.spans), run.shown(source))
         run.report.findings.extend(result.findings)
-        run.write(out_dir / rel, result.text)
+        run.write(out_dir / rel, repad_tables(doc.text, result.text))
         keep.add(out_dir / rel)
     run._remove_stale(out_dir, keep, None)
+    return run.report
+
+
+def fmt(root: Path | str = ".", check_only: bool = False) -> Report:
+    """Format source lessons with mdformat, refusing any change beyond layout.
+
+    ``check_only`` writes nothing and reports each lesson that would change.
+    """
+    run = _Run(root, None, dry=check_only)
+    for rel in run.lessons:
+        doc = run.document(rel)
+        if doc is None:
+            continue
+        shown = run.shown(run.config.content / rel)
+        formatted, problems = format_lesson(doc.text)
+        if problems:
+            run.report.findings.append(
+                Finding(
+                    shown,
+                    1,
+                    "fmt-refused",
+                    f"not formatted: it would change more than layout ({problems[0]})",
+                    "warning",
+                )
+            )
+        elif formatted != doc.text:
+            if check_only:
+                run.report.findings.append(Finding(shown, 1, "fmt", "not in canonical form: run `pipeline fmt`"))
+            run.write(run.config.content / rel, formatted)
     return run.report
 
 

@@ -116,6 +116,16 @@ def pseudo_command(
     _execute(lambda bar: api.pseudo(root, lang, progress=bar), debug)
 
 
+@app.command("fmt")
+def fmt_command(
+    root: Root = Path("."),
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; fail if a lesson would change.")] = False,
+    debug: Debug = False,
+) -> None:
+    """Format source lessons with mdformat; changes beyond layout are refused."""
+    _execute(lambda bar: api.fmt(root, check), debug)
+
+
 class By(StrEnum):
     language = "language"
     module = "module"
