@@ -1,0 +1,290 @@
+"""Text integrity: mojibake repair, Unicode hygiene, and what the doctor finds.
+
+The damage this course has seen: UTF-8 bytes read as Windows-1254, the bytes
+that code page does not define dropped (0x81, 0x8D, 0x8E, 0x8F, 0x90, 0x9D,
+0x9E) and soft hyphens (0xAD) removed. Re-encoding gives the UTF-8 bytes back
+with gaps; the UTF-8 structure says where a byte is missing, and knowledge
+of Vietnamese (which letters exist, which syllables are frequent, letter case
+from the neighbours) says which one. Where two readings stay equally likely,
+the spot is reported instead of guessed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import ftfy.badness
+
+LOST = bytes([0x81, 0x8D, 0x8E, 0x8F, 0x90, 0x9D, 0x9E, 0xAD])
+VIETNAMESE_LETTERS = set(
+    "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵfjwz"
+)
+VIETNAMESE_LETTERS |= {c.upper() for c in VIETNAMESE_LETTERS}
+ZERO_WIDTH = {
+    "\u200b": "zero-width space",
+    "\u2060": "word joiner",
+    "\ufeff": "zero-width no-break space",
+    "\u00ad": "soft hyphen",
+}
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass
+class Model:
+    """What Vietnamese text looks like: syllable and letter-trigram counts."""
+
+    syllables: Counter[str] = field(default_factory=Counter)
+    trigrams: Counter[str] = field(default_factory=Counter)
+    chars: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def learn(cls, texts: Iterable[str]) -> Model:
+        model = cls()
+        for text in texts:
+            text = unicodedata.normalize("NFC", text)
+            model.chars.update(ch for ch in text if not ch.isascii())
+            for word in _WORD.findall(text.lower()):
+                model.syllables[word] += 1
+                padded = f"^{word}$"
+                model.trigrams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+        return model
+
+    def score(self, word: str) -> float:
+        """Log-likelihood of a word (one syllable, usually), case aside."""
+        low = word.lower()
+        seen = self.syllables.get(low, 0)
+        if seen:
+            return 2.0 + math.log(seen)
+        padded = f"^{low}$"
+        grams = [padded[i : i + 3] for i in range(len(padded) - 2)]
+        return sum(math.log((self.trigrams.get(g, 0) + 0.1) / 10.0) for g in grams) / max(1, len(grams)) - 3.0
+
+
+@dataclass
+class Repair:
+    text: str
+    ambiguous: list[tuple[int, list[str]]] = field(default_factory=list)  # (line, candidate readings)
+    repaired: int = 0  # lines changed
+
+
+def _sequences(data: bytes) -> list[tuple[bytes, int]]:
+    """UTF-8 sequences of ``data`` with how many bytes each one lacks."""
+    out: list[tuple[bytes, int]] = []
+    i = 0
+    while i < len(data):
+        b = data[i]
+        need = 1 if b < 0x80 else 2 if 0xC2 <= b <= 0xDF else 3 if 0xE0 <= b <= 0xEF else 4 if 0xF0 <= b <= 0xF4 else 0
+        if need == 0:  # a stray continuation byte: keep it as it came
+            out.append((data[i : i + 1], -1))
+            i += 1
+            continue
+        j = i + 1
+        while j < len(data) and j - i < need and 0x80 <= data[j] <= 0xBF:
+            j += 1
+        out.append((data[i:j], need - (j - i)))
+        i = j
+    return out
+
+
+def _candidates(seq: bytes, missing: int) -> list[str]:
+    """Characters ``seq`` can be with ``missing`` lost bytes put back."""
+    lead, rest = seq[:1], seq[1:]
+    found: list[str] = []
+    slots = len(rest) + missing
+    for where in itertools.combinations(range(slots), missing):
+        for fill in itertools.product(LOST, repeat=missing):
+            body = bytearray()
+            it_rest, it_fill = iter(rest), iter(fill)
+            for k in range(slots):
+                body.append(next(it_fill) if k in where else next(it_rest))
+            try:
+                ch = (lead + bytes(body)).decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            if unicodedata.category(ch) not in ("Cn", "Co", "Cs") and ch not in found:
+                found.append(ch)
+    return found
+
+
+def _damage(line: str) -> tuple[int, int, int] | None:
+    """(complete, partial, lone) multi-byte sequences of a line read back
+    through Windows-1254, or None if the line cannot be such mojibake."""
+    if line.isascii():
+        return None
+    try:
+        data = line.encode("cp1254")
+    except UnicodeEncodeError:
+        return None
+    complete = partial = lone = 0
+    for seq, missing in _sequences(data):
+        if len(seq) > 1:
+            complete += missing == 0
+            partial += missing > 0
+        elif missing > 0:
+            lone += 1
+    return complete, partial, lone
+
+
+def looks_damaged(line: str) -> bool:
+    """True if a line reads as UTF-8 bytes decoded as Windows-1254.
+
+    A multi-byte sequence with at least one continuation byte is the mark;
+    a lone lead byte (``Ã`` before a letter) alone is not, unless ftfy also
+    finds the line bad.
+    """
+    counts = _damage(line)
+    if counts is None:
+        return False
+    complete, partial, lone = counts
+    return complete + partial > 0 or (lone > 0 and bool(ftfy.badness.is_bad(line)))
+
+
+def repair_line(line: str, model: Model) -> tuple[str, list[list[str]]]:
+    """One damaged line restored, and the spots left ambiguous."""
+    pieces: list[list[str]] = []
+    for seq, missing in _sequences(line.encode("cp1254")):
+        if missing < 0:
+            pieces.append([seq.decode("cp1254")])
+        elif missing == 0:
+            pieces.append([seq.decode("utf-8", errors="replace")])
+        else:
+            options = _candidates(seq, missing) or ["\ufffd"]
+            pieces.append(options)
+    return _choose(pieces, model)
+
+
+def _choose(pieces: list[list[str]], model: Model) -> tuple[str, list[list[str]]]:
+    """Pick each uncertain character: symbols one by one, letters by the
+    words they would make."""
+    chars = [p[0] for p in pieces]
+    ambiguous: list[list[str]] = []
+    # Symbols first (emoji, variation selectors): a letter's word may hold one.
+    for i in reversed(range(len(pieces))):
+        options = _plausible(pieces[i], model)
+        if len(pieces[i]) > 1 and not any(c.isalpha() for c in options):
+            after = chars[i + 1] if i + 1 < len(chars) else ""
+            best, ties = _symbol(options, after, model)
+            chars[i] = best
+            pieces[i] = [best]
+            if ties:
+                ambiguous.append(ties)
+    k = 0
+    n = len(pieces)
+    while k < n:
+        if not (len(pieces[k]) > 1 or chars[k].isalpha()):
+            k += 1
+            continue
+        start = k
+        while k < n and (len(pieces[k]) > 1 or chars[k].isalpha()):
+            k += 1
+        slots = [i for i in range(start, k) if len(pieces[i]) > 1]
+        if slots:
+            best_combo, ties = _best(pieces, start, k, slots, model, chars)
+            for i, ch in zip(slots, best_combo, strict=True):
+                chars[i] = ch
+            if ties:
+                ambiguous.append(ties)
+    return "".join(chars), ambiguous
+
+
+def _symbol(options: list[str], after: str, model: Model) -> tuple[str, list[str]]:
+    """A non-letter: the one the clean text uses most, else a well-formed emoji."""
+    seen = sorted(options, key=lambda c: -model.chars.get(c, 0))
+    if model.chars.get(seen[0], 0) > model.chars.get(seen[1], 0) if len(seen) > 1 else True:
+        return seen[0], []
+    import emoji  # the Unicode emoji list, for what a variation selector may follow
+
+    vs16 = after == "\ufe0f"
+    formed = [c for c in options if emoji.EMOJI_DATA.get(c + ("\ufe0f" if vs16 else ""), {}).get("status") == 2]
+    pool = formed or options
+    return pool[0], (pool if len(pool) > 1 else [])
+
+
+def _best(
+    pieces: list[list[str]], start: int, end: int, slots: list[int], model: Model, chars: list[str]
+) -> tuple[tuple[str, ...], list[str]]:
+    options = [_plausible(pieces[i], model) for i in slots]
+    sentence_start = _sentence_start(chars, start)
+    following = "".join(chars[end : end + 4]).strip()
+    next_upper = bool(following) and following[:1].isupper()
+    scored: list[tuple[float, tuple[str, ...]]] = []
+    for combo in itertools.product(*options[:4]):  # cap the search on long runs
+        combo = combo + tuple(o[0] for o in options[4:])
+        word = "".join(combo[slots.index(i)] if i in slots else chars[i] for i in range(start, end))
+        scored.append((_word_score(word, model, sentence_start, next_upper), combo))
+    scored.sort(key=lambda s: -s[0])
+    best = scored[0]
+    ties = [w for s, w in scored[1:] if abs(s - best[0]) < 1e-9]
+    readings = []
+    if ties:
+        for _, combo in [best, *[(0.0, t) for t in ties]]:
+            readings.append("".join(combo[slots.index(i)] if i in slots else chars[i] for i in range(start, end)))
+    return best[1], readings
+
+
+# Punctuation and drawing characters common in course text.
+COMMON_SYMBOLS = set("“”‘’–—…•●○■□▪►▶←→↑↓⇒⇔≤≥≈≠±×÷∑∏√∞∈∉⊂⊆∩∪∀∃∂∇─│┌┐└┘├┤┬┴┼═║╔╗╚╝✓✔✗✘★☆")
+
+
+def _plausible(options: list[str], model: Model) -> list[str]:
+    """Vietnamese letters first, then characters the clean text uses, then
+    common punctuation, then symbols (emoji); anything else only if nothing fits."""
+    for keep in (
+        lambda c: c in VIETNAMESE_LETTERS,
+        lambda c: model.chars.get(c, 0) > 0,
+        lambda c: c in COMMON_SYMBOLS,
+        lambda c: unicodedata.category(c) in ("So", "Sk", "Sm", "Po", "Pd", "Pi", "Pf", "Zs", "Mn"),
+    ):
+        chosen = [c for c in options if keep(c)]
+        if chosen:
+            return chosen
+    return options
+
+
+def _sentence_start(chars: list[str], start: int) -> bool:
+    """True if a word at ``start`` opens a sentence, a line or a heading."""
+    before = "".join(chars[max(0, start - 12) : start]).rstrip(" *_#>-[(\"'“")
+    return not before or before[-1] in ".!?:\n|"
+
+
+def _word_score(word: str, model: Model, sentence_start: bool = False, next_upper: bool = False) -> float:
+    score = model.score(word) if word.strip() else 0.0
+    # Letter case from context: capitals open sentences or fill whole words.
+    letters = [c for c in word if c.isalpha()]
+    if letters:
+        uppers = [c.isupper() for c in letters]
+        if len(letters) > 1 and any(uppers[1:]) and not all(uppers):
+            score -= 8.0  # a capital inside a lower-case word
+        if uppers[0] and not sentence_start and not all(uppers):
+            score -= 1.5  # a capital that opens no sentence
+        if len(letters) > 1 and all(uppers) and not next_upper:
+            score -= 3.0  # a word in capitals among lower-case words
+    for ch in word:
+        if not ch.isascii() and not ch.isalpha():
+            score += math.log((model.chars.get(ch, 0) + 0.01) / 100.0)
+    return score
+
+
+def repair(text: str, model: Model) -> Repair:
+    """Repair every damaged line of a text; report ambiguous spots by line."""
+    out = Repair(text)
+    lines = text.split("\n")
+    # In a file damaged throughout, a line with only lone lead bytes
+    # ("TÃnh") is damaged too.
+    whole = sum(looks_damaged(line) for line in lines) >= 3
+    for number, line in enumerate(lines, 1):
+        counts = _damage(line)
+        if looks_damaged(line) or (whole and counts is not None and counts[2] > 0):
+            fixed, spots = repair_line(line, model)
+            if fixed != line:
+                lines[number - 1] = fixed
+                out.repaired += 1
+            out.ambiguous.extend((number, readings) for readings in spots)
+    out.text = "\n".join(lines)
+    return out
