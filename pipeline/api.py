@@ -21,6 +21,7 @@ from .formatting import format_lesson, repad_tables
 from .memory import Memory, Record
 from .pseudo import pseudolocalize
 from .segments import Document, Unit, front_matter_end, segment
+from .text import Model, heal, hygiene, looks_damaged, nfc
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 # Findings that mean "a check failed" (exit 1) rather than "bad input" (exit 2).
@@ -88,8 +89,11 @@ class Report:
 class _Run:
     """One command's view of a project: its lessons, parsed at most once."""
 
-    def __init__(self, root: Path | str, progress: Progress | None, dry: bool = False) -> None:
+    def __init__(
+        self, root: Path | str, progress: Progress | None, dry: bool = False, allow_mojibake: bool = False
+    ) -> None:
         self.config: Config = load(Path(root))
+        self.allow_mojibake = allow_mojibake
         # A dry run writes and removes nothing: it records what it would do,
         # and keeps what it would write in `outputs`.
         self.dry = dry
@@ -162,6 +166,24 @@ class _Run:
                 self._docs[lesson] = None
             else:
                 assert text is not None
+                damaged = (
+                    None
+                    if self.allow_mojibake
+                    else next((n for n, line in enumerate(text.split("\n"), 1) if looks_damaged(line)), None)
+                )
+                if damaged is not None:
+                    # Garbage in the catalogs would reach translators and readers.
+                    self.report.findings.append(
+                        Finding(
+                            self.shown(path),
+                            damaged,
+                            "mojibake",
+                            "lesson looks like mojibake (UTF-8 read as Windows-1254): run `pipeline doctor --fix` "
+                            "(or pass --allow-mojibake)",
+                        )
+                    )
+                    self._docs[lesson] = None
+                    return None
                 doc = segment(text, self.shown(path), self.config.boilerplate)
                 self.report.findings.extend(doc.findings)
                 self._docs[lesson] = doc
@@ -363,7 +385,7 @@ class _Run:
             for name in [*self.lessons, SHARED]:
                 fresh: dict[tuple[str | None, str], Unit] = {}
                 for unit, _ in self.units(name):
-                    fresh.setdefault((unit.context, unit.text), unit)
+                    fresh.setdefault((unit.context, nfc(unit.text)), unit)
                 try:
                     po = self.read_catalog(self.catalog_path(name, lang))
                 except PipelineError as exc:
@@ -422,11 +444,14 @@ class _Run:
             self.write(target, source.read_bytes())
             return
         own = self._translations(lesson, lang)
-        result = splice(
-            doc,
-            lambda unit: (shared if unit.shared else own).get((unit.context, unit.text)),
-            self.shown(source),
-        )
+
+        def lookup(unit: Unit) -> str | None:
+            key = (unit.context, nfc(unit.text))
+            found = (shared if unit.shared else own).get(key)
+            # translations are used in NFC; an identity one keeps the source bytes
+            return unit.text if found is not None and nfc(found) == key[1] else found and nfc(found)
+
+        result = splice(doc, lookup, self.shown(source))
         self.report.findings.extend(result.findings)
         text = repad_tables(doc.text, result.text)
         self.write(target, self._with_notice(doc, text, result.translated, result.total, lang))
@@ -469,9 +494,9 @@ class _Run:
                 path.rmdir()
 
 
-def extract(root: Path | str = ".", *, progress: Progress | None = None) -> Report:
+def extract(root: Path | str = ".", *, progress: Progress | None = None, allow_mojibake: bool = False) -> Report:
     """Write one template per lesson, and the shared one, under ``locales/templates/``."""
-    run = _Run(root, progress)
+    run = _Run(root, progress, allow_mojibake=allow_mojibake)
     run.extract()
     return run.report
 
@@ -499,9 +524,15 @@ def build(root: Path | str = ".", langs: Iterable[str] | None = None, *, progres
     return run.report
 
 
-def rebuild(root: Path | str = ".", langs: Iterable[str] | None = None, *, progress: Progress | None = None) -> Report:
+def rebuild(
+    root: Path | str = ".",
+    langs: Iterable[str] | None = None,
+    *,
+    progress: Progress | None = None,
+    allow_mojibake: bool = False,
+) -> Report:
     """extract + update + build, parsing each lesson once."""
-    run = _Run(root, progress)
+    run = _Run(root, progress, allow_mojibake=allow_mojibake)
     chosen = run.langs(langs)
     run.extract()
     run.update(chosen)
@@ -561,6 +592,56 @@ def fmt(root: Path | str = ".", check_only: bool = False) -> Report:
                 run.report.findings.append(Finding(shown, 1, "fmt", "not in canonical form: run `pipeline fmt`"))
             run.write(run.config.content / rel, formatted)
     return run.report
+
+
+@dataclass
+class Doctored:
+    report: Report
+    diffs: list[str]
+
+
+def doctor(root: Path | str = ".", fix: bool = False) -> Doctored:
+    """Scan lessons and catalogs for mojibake, non-NFC text, BOMs, mixed line
+    ends, invisible characters and invalid UTF-8; ``fix`` repairs atomically."""
+    import difflib
+
+    run = _Run(root, None, dry=not fix, allow_mojibake=True)
+    files = [run.config.content / x for x in run.lessons]
+    if run.config.locales.is_dir():
+        files += sorted(p for p in run.config.locales.rglob("*") if p.suffix in (".po", ".pot"))
+    texts = {path: path.read_bytes() for path in files}
+    clean = [data.decode("utf-8", "replace") for data in texts.values()]
+    model = Model.builtin().merged(Model.learn(t for t in clean if not any(map(looks_damaged, t.split("\n")))))
+    diffs: list[str] = []
+    for path, data in texts.items():
+        shown = run.shown(path)
+        text, problems = hygiene(data)
+        for problem in problems:
+            fixable = problem.rule != "invalid-utf8"
+            severity = "info" if fix and fixable else problem.severity
+            message = (
+                f"fixed: {problem.message}" if fix and fixable else f"{problem.message}: run `pipeline doctor --fix`"
+            )
+            run.report.findings.append(Finding(shown, problem.line, problem.rule, message, severity))
+        if text is None or not problems:
+            continue
+        healed = heal(text, model)
+        for line, readings in healed.ambiguous:
+            run.report.findings.append(
+                Finding(
+                    shown, line, "mojibake-ambiguous", f"chose {readings[0]!r} among {readings!r}: check it", "warning"
+                )
+            )
+        if healed.text != text:
+            diffs.append(
+                "".join(
+                    difflib.unified_diff(
+                        text.splitlines(keepends=True), healed.text.splitlines(keepends=True), shown, f"{shown} (fixed)"
+                    )
+                )
+            )
+            run.write(path, healed.text)
+    return Doctored(run.report, diffs)
 
 
 def stats_rows(
@@ -625,7 +706,7 @@ def check(
     relative links in the built trees, glossary misses, source lint, and
     coverage under thresholds.
     """
-    run = _Run(root, None, dry=True)
+    run = _Run(root, None, dry=True, allow_mojibake=True)
     chosen = run.langs(langs)
     run.extract()
     run.update(chosen)

@@ -23,6 +23,7 @@ from .checks import Entry as checks_Entry
 from .errors import PipelineError
 from .memory import Memory, Record, has_vietnamese
 from .segments import Unit
+from .text import nfc
 
 PLURAL_FORMS = {
     "vi": "nplurals=1; plural=0;",
@@ -81,10 +82,10 @@ def template(
     pot = polib.POFile(wrapwidth=WRAP)
     by_key: dict[tuple[str | None, str], polib.POEntry] = {}
     for unit, ref in units:
-        key = (unit.context, unit.text)
+        key = (unit.context, nfc(unit.text))
         entry = by_key.get(key)
         if entry is None:
-            entry = polib.POEntry(msgid=unit.text, msgctxt=unit.context, msgstr="", occurrences=[], comment="")
+            entry = polib.POEntry(msgid=key[1], msgctxt=unit.context, msgstr="", occurrences=[], comment="")
             by_key[key] = entry
             pot.append(entry)
         lines = entry.comment.split("\n") if entry.comment else []
@@ -150,8 +151,8 @@ _TM = "tm: "  # comment lines saying where a suggestion came from
 
 
 def _carry(new: polib.POEntry, old: polib.POEntry, fuzzy_from: str | None = None) -> None:
-    """Move a translator's work from ``old`` onto ``new``."""
-    new.msgstr = old.msgstr
+    """Move a translator's work from ``old`` onto ``new`` (in NFC)."""
+    new.msgstr = nfc(old.msgstr)
     new.msgstr_plural = dict(old.msgstr_plural)
     new.tcomment = old.tcomment
     if fuzzy_from is not None:

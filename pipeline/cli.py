@@ -82,10 +82,15 @@ def _execute(call: Callable[[api.Progress], api.Report], debug: bool) -> None:
     raise typer.Exit(report.exit_code)
 
 
+AllowMojibake = Annotated[
+    bool, typer.Option("--allow-mojibake", help="Extract lessons that look like mojibake anyway.")
+]
+
+
 @app.command()
-def extract(root: Root = Path("."), debug: Debug = False) -> None:
+def extract(root: Root = Path("."), allow_mojibake: AllowMojibake = False, debug: Debug = False) -> None:
     """Write one PO template per lesson to locales/templates/."""
-    _execute(lambda bar: api.extract(root, progress=bar), debug)
+    _execute(lambda bar: api.extract(root, progress=bar, allow_mojibake=allow_mojibake), debug)
 
 
 @app.command()
@@ -101,9 +106,38 @@ def build(root: Root = Path("."), lang: Lang = None, debug: Debug = False) -> No
 
 
 @app.command()
-def rebuild(root: Root = Path("."), lang: Lang = None, debug: Debug = False) -> None:
+def rebuild(
+    root: Root = Path("."), lang: Lang = None, allow_mojibake: AllowMojibake = False, debug: Debug = False
+) -> None:
     """extract + update + build in one run."""
-    _execute(lambda bar: api.rebuild(root, lang, progress=bar), debug)
+    _execute(lambda bar: api.rebuild(root, lang, progress=bar, allow_mojibake=allow_mojibake), debug)
+
+
+@app.command()
+def doctor(
+    root: Root = Path("."),
+    fix: Annotated[bool, typer.Option("--fix", help="Repair the files (atomically).")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Show a unified diff of each repair.")] = False,
+    debug: Debug = False,
+) -> None:
+    """Find (and fix) mojibake, non-NFC text, BOMs, mixed line ends, invisible characters, invalid UTF-8."""
+    try:
+        result = api.doctor(root, fix)
+    except PipelineError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(Exit.BAD_INPUT) from None
+    if diff:
+        for text in result.diffs:
+            out.print(text, end="", markup=False, highlight=False)
+    report = result.report
+    for finding in report.findings:
+        err.print(str(finding), markup=False)
+    errors = sum(1 for f in report.findings if f.severity == "error")
+    out.print(
+        f"{report.lessons} lessons; {len(result.diffs)} files {'fixed' if fix else 'to fix'}; {errors} errors",
+        markup=False,
+    )
+    raise typer.Exit(Exit.FAILED if errors else Exit.OK)
 
 
 @app.command("pseudo")

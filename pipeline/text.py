@@ -12,12 +12,14 @@ the spot is reported instead of guessed.
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import ftfy.badness
 
@@ -42,6 +44,29 @@ class Model:
     syllables: Counter[str] = field(default_factory=Counter)
     trigrams: Counter[str] = field(default_factory=Counter)
     chars: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def builtin(cls) -> Model:
+        """The model learned from this project's own clean sample course."""
+        data = json.loads((Path(__file__).parent / "data" / "vi_model.json").read_text(encoding="utf-8"))
+        return cls(Counter(data["syllables"]), Counter(data["trigrams"]), Counter(data["chars"]))
+
+    def to_json(self) -> str:
+        return (
+            json.dumps(
+                {
+                    "syllables": dict(sorted(self.syllables.items())),
+                    "trigrams": dict(sorted(self.trigrams.items())),
+                    "chars": dict(sorted(self.chars.items())),
+                },
+                ensure_ascii=False,
+                indent=0,
+            )
+            + "\n"
+        )
+
+    def merged(self, other: Model) -> Model:
+        return Model(self.syllables + other.syllables, self.trigrams + other.trigrams, self.chars + other.chars)
 
     @classmethod
     def learn(cls, texts: Iterable[str]) -> Model:
@@ -288,3 +313,61 @@ def repair(text: str, model: Model) -> Repair:
             out.ambiguous.extend((number, readings) for readings in spots)
     out.text = "\n".join(lines)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    line: int
+    rule: str
+    message: str
+    severity: str = "error"
+
+
+def hygiene(data: bytes) -> tuple[str | None, list[Problem]]:
+    """What is wrong with a text file's bytes; the text if it decodes."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, [
+            Problem(line, "invalid-utf8", f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): re-save as UTF-8")
+        ]
+    problems: list[Problem] = []
+    if text.startswith("\ufeff"):
+        problems.append(Problem(1, "bom", "starts with a byte-order mark"))
+    crlf, lf = text.count("\r\n"), text.count("\n") - text.count("\r\n")
+    if crlf and lf:
+        minority = "\r\n" if crlf < lf else "\n"
+        first = next(n for n, line in enumerate(text.split("\n"), 1) if (line.endswith("\r")) == (minority == "\r\n"))
+        problems.append(Problem(first, "mixed-newlines", f"mixes CRLF ({crlf}) and LF ({lf}) line ends"))
+    for number, line in enumerate(text.split("\n"), 1):
+        if not unicodedata.is_normalized("NFC", line):
+            problems.append(Problem(number, "not-nfc", "text is not in Unicode NFC"))
+        body = line[1:] if number == 1 and line.startswith("\ufeff") else line
+        for ch, name in ZERO_WIDTH.items():
+            if ch in body:
+                problems.append(Problem(number, "invisible", f"holds a {name} (U+{ord(ch):04X})"))
+        if looks_damaged(line):
+            problems.append(Problem(number, "mojibake", "mojibake: UTF-8 read as Windows-1254"))
+    return text, problems
+
+
+def heal(text: str, model: Model) -> Repair:
+    """The text with every fixable problem fixed (mojibake, BOM, line ends,
+    NFC, invisible characters); ambiguous mojibake spots are reported."""
+    fixed = repair(text, model)
+    out = fixed.text.removeprefix("\ufeff")
+    crlf, lf = out.count("\r\n"), out.count("\n") - out.count("\r\n")
+    if crlf and lf:
+        out = out.replace("\r\n", "\n")
+        if crlf > lf:
+            out = out.replace("\n", "\r\n")
+    for ch in ZERO_WIDTH:
+        out = out.replace(ch, "")
+    fixed.text = unicodedata.normalize("NFC", out)
+    return fixed
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC: the one form text takes in catalogs and built trees."""
+    return unicodedata.normalize("NFC", text)
