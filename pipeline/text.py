@@ -74,7 +74,9 @@ class Model:
         for text in texts:
             text = unicodedata.normalize("NFC", text)
             model.chars.update(ch for ch in text if not ch.isascii())
-            for word in _WORD.findall(text.lower()):
+            # Counted once per text: boilerplate repeated in every lesson
+            # (a footer) must not outweigh the prose.
+            for word in set(_WORD.findall(text.lower())):
                 model.syllables[word] += 1
                 padded = f"^{word}$"
                 model.trigrams.update(padded[i : i + 3] for i in range(len(padded) - 2))
@@ -194,7 +196,7 @@ def _choose(pieces: list[list[str]], model: Model) -> tuple[str, list[list[str]]
         options = _plausible(pieces[i], model)
         if len(pieces[i]) > 1 and not any(c.isalpha() for c in options):
             after = chars[i + 1] if i + 1 < len(chars) else ""
-            best, ties = _symbol(options, after, model)
+            best, ties = _symbol(options, after, model, "".join(chars))
             chars[i] = best
             pieces[i] = [best]
             if ties:
@@ -218,8 +220,10 @@ def _choose(pieces: list[list[str]], model: Model) -> tuple[str, list[list[str]]
     return "".join(chars), ambiguous
 
 
-def _symbol(options: list[str], after: str, model: Model) -> tuple[str, list[str]]:
-    """A non-letter: the one the clean text uses most, else a well-formed emoji."""
+def _symbol(options: list[str], after: str, model: Model, line: str = "") -> tuple[str, list[str]]:
+    """A non-letter: the one the clean text uses most, else a well-formed
+    emoji, preferring one whose name shares a word with the line (🏗 BUILDING
+    CONSTRUCTION beside "Build")."""
     seen = sorted(options, key=lambda c: -model.chars.get(c, 0))
     if model.chars.get(seen[0], 0) > model.chars.get(seen[1], 0) if len(seen) > 1 else True:
         return seen[0], []
@@ -228,6 +232,11 @@ def _symbol(options: list[str], after: str, model: Model) -> tuple[str, list[str
     vs16 = after == "\ufe0f"
     formed = [c for c in options if emoji.EMOJI_DATA.get(c + ("\ufe0f" if vs16 else ""), {}).get("status") == 2]
     pool = formed or options
+    if len(pool) > 1:
+        words = {w[:4] for w in re.findall(r"[a-z]{4,}", line.lower())}
+        overlap = [len(words & {w[:4] for w in unicodedata.name(c, "").lower().split() if len(w) >= 4}) for c in pool]
+        if max(overlap) > 0 and overlap.count(max(overlap)) == 1:
+            return pool[overlap.index(max(overlap))], []
     return pool[0], (pool if len(pool) > 1 else [])
 
 
@@ -236,13 +245,21 @@ def _best(
 ) -> tuple[tuple[str, ...], list[str]]:
     options = [_plausible(pieces[i], model) for i in slots]
     sentence_start = _sentence_start(chars, start)
-    following = "".join(chars[end : end + 4]).strip()
-    next_upper = bool(following) and following[:1].isupper()
+    after = "".join(chars[end : end + 16]).split()
+    before = "".join(chars[max(0, start - 16) : start]).split()
+    next_word = re.sub(r"\W", "", after[0]) if after else ""
+    prev_word = re.sub(r"\W", "", before[-1]) if before else ""
+    # Words in capitals come in runs; Title Case too (headings).
+    next_upper = len(next_word) > 1 and next_word.isupper()
+    # ... unless the word before opens the sentence itself.
+    title_case = next_word[:1].isupper() or (
+        prev_word[:1].isupper() and not _sentence_start(chars, start - len(prev_word) - 1)
+    )
     scored: list[tuple[float, tuple[str, ...]]] = []
     for combo in itertools.product(*options[:4]):  # cap the search on long runs
         combo = combo + tuple(o[0] for o in options[4:])
         word = "".join(combo[slots.index(i)] if i in slots else chars[i] for i in range(start, end))
-        scored.append((_word_score(word, model, sentence_start, next_upper), combo))
+        scored.append((_word_score(word, model, sentence_start or title_case, next_upper), combo))
     scored.sort(key=lambda s: -s[0])
     best = scored[0]
     ties = [w for s, w in scored[1:] if abs(s - best[0]) < 1e-9]
