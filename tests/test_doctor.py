@@ -121,8 +121,8 @@ def _no_symbols(text: str) -> str:
 
 @pytest.mark.skipif(not (SHARED / "seed").is_dir(), reason="needs ../shared/seed (present in CI)")
 def test_seed_lesson_repaired() -> None:
-    """Every letter of the seed comes back; two navigation emoji stay wrong
-    (🔍 and 🏗️ have look-alikes the model cannot tell apart)."""
+    """Every letter of the seed comes back; one navigation emoji stays wrong
+    (🔍 has look-alikes, 🔁 among them, that nothing in our text tells apart)."""
     seed = (SHARED / "seed" / "000_59c4ee2c49ebbc24.txt").read_text(encoding="utf-8")
     clean = next(SHARED.glob("corpus/course/07_*/fine_tuning/07_conclusion/02_advanced_*.md")).read_text(
         encoding="utf-8"
@@ -131,4 +131,4 @@ def test_seed_lesson_repaired() -> None:
     expected = _layout(clean)
     assert _no_symbols(repaired) == _no_symbols(expected)
     wrong = [a for a, b in zip(repaired.split("\n"), expected.split("\n"), strict=True) if a != b]
-    assert len(wrong) <= 2, wrong
+    assert len(wrong) <= 1, wrong
