@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -63,11 +63,13 @@ class _Bar:
             self.bar.advance(self.task)
 
 
-def _execute(call: Callable[[api.Progress], api.Report], debug: bool) -> None:
-    bar = _Bar()
+T = TypeVar("T")
+
+
+def _guarded(call: Callable[[], T], debug: bool) -> T:
+    """Library errors become one line and exit 2, here and only here."""
     try:
-        with bar.bar:
-            report = call(bar)
+        return call()
     except PipelineError as exc:
         err.print(str(exc), markup=False)
         raise typer.Exit(Exit.BAD_INPUT) from None
@@ -76,6 +78,16 @@ def _execute(call: Callable[[api.Progress], api.Report], debug: bool) -> None:
             raise
         err.print(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", markup=False)
         raise typer.Exit(Exit.BAD_INPUT) from None
+
+
+def _execute(call: Callable[[api.Progress], api.Report], debug: bool) -> None:
+    bar = _Bar()
+
+    def run() -> api.Report:
+        with bar.bar:
+            return call(bar)
+
+    report = _guarded(run, debug)
     for finding in report.findings:
         err.print(str(finding), markup=False)
     out.print(report.summary(), markup=False)
@@ -121,11 +133,7 @@ def doctor(
     debug: Debug = False,
 ) -> None:
     """Find (and fix) mojibake, non-NFC text, BOMs, mixed line ends, invisible characters, invalid UTF-8."""
-    try:
-        result = api.doctor(root, fix)
-    except PipelineError as exc:
-        err.print(str(exc), markup=False)
-        raise typer.Exit(Exit.BAD_INPUT) from None
+    result = _guarded(lambda: api.doctor(root, fix), debug)
     if diff:
         for text in result.diffs:
             out.print(text, end="", markup=False, highlight=False)
@@ -185,17 +193,17 @@ def stats_command(
     debug: Debug = False,
 ) -> None:
     """Coverage per language, module or lesson, against fresh text from content/."""
-    try:
+
+    def gather() -> tuple[list[stats.Row], api.Report, str]:
         rows, report = api.stats_rows(root, lang, by.value)
-        config_source = api.source_language(root)
         if badge is not None:
             percents = api.badges(root, lang)
             for language, percent in percents.items():
                 name = badge if len(percents) == 1 else badge.with_stem(f"{badge.stem}-{language}")
                 name.write_text(stats.badge(language, percent), encoding="utf-8")
-    except PipelineError as exc:
-        err.print(str(exc), markup=False)
-        raise typer.Exit(Exit.BAD_INPUT) from None
+        return rows, report, api.source_language(root)
+
+    rows, report, config_source = _guarded(gather, debug)
     for finding in report.findings:
         err.print(str(finding), markup=False)
     if fmt is StatsFormat.json:
@@ -252,16 +260,7 @@ def check_command(
 
     Exit 0: clean; 1: findings (errors, or warnings with --strict); 2: unusable input.
     """
-    try:
-        report = api.check(root, lang, min_coverage)
-    except PipelineError as exc:
-        err.print(str(exc), markup=False)
-        raise typer.Exit(Exit.BAD_INPUT) from None
-    except Exception as exc:
-        if debug:
-            raise
-        err.print(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", markup=False)
-        raise typer.Exit(Exit.BAD_INPUT) from None
+    report = _guarded(lambda: api.check(root, lang, min_coverage), debug)
     findings = report.findings
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = sum(1 for f in findings if f.severity == "warning")
