@@ -20,7 +20,7 @@ from .files import read_text, write_if_changed
 from .formatting import format_lesson, repad_tables
 from .memory import Memory, Record
 from .pseudo import pseudolocalize
-from .segments import Document, Unit, front_matter_end, segment
+from .segments import Document, Unit, segment
 from .text import Model, heal, hygiene, looks_damaged, nfc
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -475,7 +475,7 @@ class _Run:
             notice = wording["partial"]
         if not notice:
             return text
-        at = front_matter_end(doc.text)
+        at = doc.body_start
         newline = "\r\n" if "\r\n" in doc.text[:200] else "\n"
         return text[:at] + notice + newline + newline + text[at:]
 

@@ -117,8 +117,8 @@ def splice(
                 continue
         chosen[index] = translation
     text = _render(doc, chosen)
-    shape = block_shape(doc.text)
-    if block_shape(text) != shape:
+    shape = doc.shape
+    if text != doc.text and block_shape(text) != shape:
         # Rare: keep translations one at a time while the structure holds
         # (two harmless-looking ones, e.g. a `$$` line each, may pair up).
         kept: dict[int, str] = {}

@@ -72,6 +72,8 @@ class Document:
     # The parse environment (link references, footnotes): a translation's
     # protected spans are found in the same context as the source's.
     env: dict[str, Any] = field(default_factory=dict)
+    shape: list[tuple[str, str, int]] = field(default_factory=list)  # see block_shape()
+    body_start: int = 0  # offset just after the front matter, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +135,10 @@ class _Segmenter:
 
     def run(self) -> Document:
         tokens = parse(self.norm, self.env, inline=False)
+        self.doc.shape = [(t.type, t.tag, t.nesting) for t in tokens]
+        if tokens and tokens[0].type == "front_matter" and tokens[0].map:
+            end = tokens[0].map[1]
+            self.doc.body_start = self.lines[end].start if end < len(self.lines) else len(self.text)
         stack: list[str] = []
         row = col = 0
         for i, tok in enumerate(tokens):
@@ -351,18 +357,6 @@ class _Segmenter:
                     "warning",
                 )
             )
-
-
-def front_matter_end(text: str) -> int:
-    """Offset just after a lesson's front matter (0 if it has none)."""
-    norm = "\n".join(_LINE_END.split(text))
-    for tok in parse(norm, {}, inline=False):
-        if tok.type == "front_matter" and tok.map:
-            lines = _lines(text)
-            end = tok.map[1]
-            return lines[end].start if end < len(lines) else len(text)
-        return 0
-    return 0
 
 
 def block_shape(text: str) -> list[tuple[str, str, int]]:

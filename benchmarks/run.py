@@ -1,0 +1,187 @@
+"""Speed benchmarks, side by side in one run: pipeline, the floor, the peers.
+
+    pip install -e '.[bench]'
+    python benchmarks/run.py [../shared/corpus/course] [--reps 3] [--out benchmarks/RESULTS.md]
+
+Corpora, built in a temporary folder: the course as it is (x1) and ten
+copies of its modules under renamed folders (x10). For each, every command
+runs in a fresh process (start-up counts), several times; medians are
+reported, with peak RSS and ratios:
+- floor: a bare markdown-it-py parse of the same files with the same plugins;
+- pipeline: cold `rebuild` (no catalogs, no cache), no-op `rebuild`, and
+  `rebuild` after one lesson was edited;
+- peers, on the same work (extract, then rebuild the tree): mdpo (md2po then
+  po2md through its Python API, one process) and translate-toolkit (md2po
+  then po2md, directory to directory).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+FLOOR = """
+import sys
+from pathlib import Path
+from pipeline.markdown import parse
+for path in sorted(Path(sys.argv[1]).rglob("*.md")):
+    parse(path.read_text(encoding="utf-8"))
+"""
+MDPO = """
+import sys
+from pathlib import Path
+from mdpo.md2po import markdown_to_pofile
+from mdpo.po2md import pofile_to_markdown
+content, out = Path(sys.argv[1]), Path(sys.argv[2])
+for path in sorted(content.rglob("*.md")):
+    rel = path.relative_to(content)
+    po = out / "po" / rel.with_suffix(".po")
+    md = out / "md" / rel
+    po.parent.mkdir(parents=True, exist_ok=True)
+    md.parent.mkdir(parents=True, exist_ok=True)
+    markdown_to_pofile(str(path), po_filepath=str(po), save=True)
+    pofile_to_markdown(str(path), str(po), save=str(md))
+"""
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one command in a fresh process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def make_corpus(source: Path, target: Path, copies: int) -> int:
+    content = target / "content"
+    content.mkdir(parents=True)
+    for item in sorted(source.iterdir()):
+        if item.is_dir():
+            for k in range(copies):
+                shutil.copytree(item, content / (item.name if copies == 1 else f"{item.name}_copy{k:02d}"))
+        else:
+            shutil.copy(item, content / item.name)
+    return sum(1 for _ in content.rglob("*.md"))
+
+
+def median_of(samples: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(s for s, _ in samples), max(m for _, m in samples)
+
+
+def bench(source: Path, copies: int, reps: int, scratch: Path) -> dict[str, object]:
+    results: dict[str, list[tuple[float, float]]] = {k: [] for k in ("floor", "cold", "noop", "edit", "mdpo", "ttk")}
+    lessons = 0
+    for rep in range(reps):
+        work = scratch / f"x{copies}-{rep}"
+        lessons = make_corpus(source, work, copies)
+        content = work / "content"
+        results["floor"].append(run([PY, "-c", FLOOR, str(content)], work))
+        results["cold"].append(run([PY, "-m", "pipeline", "rebuild", "--root", str(work)], work))
+        results["noop"].append(run([PY, "-m", "pipeline", "rebuild", "--root", str(work)], work))
+        all_lessons = sorted(content.rglob("*.md"))
+        edited = all_lessons[len(all_lessons) // 2]
+        edited.write_text(edited.read_text(encoding="utf-8") + "\nMột đoạn văn mới được thêm vào.\n", encoding="utf-8")
+        results["edit"].append(run([PY, "-m", "pipeline", "rebuild", "--root", str(work)], work))
+        results["mdpo"].append(run([PY, "-c", MDPO, str(content), str(work / "mdpo")], work))
+        ttk = work / "ttk"
+        md2po = [PY, "-m", "translate.convert.md2po", "-i", str(content), "-o", str(ttk / "po")]
+        first = run(md2po, work)
+        po2md = [PY, "-m", "translate.convert.po2md", "-t", str(content), "-i", str(ttk / "po"), "-o", str(ttk / "md")]
+        second = run(po2md, work)
+        results["ttk"].append((first[0] + second[0], max(first[1], second[1])))
+        shutil.rmtree(work)
+    out: dict[str, object] = {"lessons": lessons}
+    for key, samples in results.items():
+        out[key] = median_of(samples)
+    return out
+
+
+def version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def report(figures: dict[int, dict[str, object]], reps: int, source: Path) -> str:
+    info = Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").exists() else []
+    cpu = next((line.split(":", 1)[1].strip() for line in info if "model name" in line), platform.processor())
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Reproduce: `pip install -e '.[bench]' && python benchmarks/run.py {source} --reps {reps}`",
+        "",
+        f"Machine: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()}. "
+        f"Versions: pipeline {version('pipeline')}, markdown-it-py {version('markdown-it-py')}, "
+        f"mdpo {version('mdpo')}, translate-toolkit {version('translate-toolkit')}. "
+        f"Each figure is the median of {reps} runs in fresh processes; RSS is the peak.",
+        "",
+        "| corpus | lessons | floor (parse) | cold rebuild | cold / floor | no-op | no-op / cold | one edit "
+        "| edit / cold | peak RSS (cold) | mdpo | translate-toolkit |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for copies, f in sorted(figures.items()):
+        floor, cold, noop, edit = (f[k][0] for k in ("floor", "cold", "noop", "edit"))  # type: ignore[index]
+        rss = f["cold"][1]  # type: ignore[index]
+        mdpo, ttk = f["mdpo"][0], f["ttk"][0]  # type: ignore[index]
+        lines.append(
+            f"| x{copies} | {f['lessons']} | {floor:.2f}s | {cold:.2f}s | {cold / floor:.1f}x | {noop:.2f}s "
+            f"| {100 * noop / cold:.0f}% | {edit:.2f}s | {100 * edit / cold:.0f}% | {rss:.0f} MB "
+            f"| {mdpo:.2f}s ({mdpo / cold:.1f}x ours) | {ttk:.2f}s ({ttk / cold:.1f}x ours) |"
+        )
+    x1, x10 = figures.get(1), figures.get(10)
+    if x1 and x10:
+        per1 = x1["cold"][0] / x1["lessons"]  # type: ignore[index,operator]
+        per10 = x10["cold"][0] / x10["lessons"]  # type: ignore[index,operator]
+        lines += [
+            "",
+            f"Cost per lesson, cold: {1000 * per1:.1f} ms at x1, {1000 * per10:.1f} ms at x10 "
+            f"({100 * (per10 / per1 - 1):+.0f}%).",
+        ]
+    lines += [
+        "",
+        "Targets (issue 6): cold at most 2x the floor; no-op at most 5% of cold at x10 and under 0.5 s at x1; "
+        "one edit at most 10% of cold at x10; per-lesson cost within 20% from x1 to x10; peak RSS under 300 MB "
+        "at x10; faster than each peer. Ratios above peers read as: their time over ours.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("corpus", nargs="?", type=Path, default=ROOT.parent / "shared" / "corpus" / "course")
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--copies", type=int, nargs="+", default=[1, 10])
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    args = parser.parse_args()
+    figures = {}
+    with tempfile.TemporaryDirectory(prefix="pipeline-bench-") as scratch:
+        for copies in args.copies:
+            figures[copies] = bench(args.corpus.resolve(), copies, args.reps, Path(scratch))
+            print(f"x{copies}: {figures[copies]}", flush=True)
+    text = report(figures, args.reps, args.corpus)
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
