@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from . import catalog, checks, glossary, stats
+from . import catalog, checks, glossary, state, stats
 from .assemble import splice
 from .config import Config, load
 from .errors import Exit, Finding, PipelineError
@@ -531,13 +531,43 @@ def rebuild(
     progress: Progress | None = None,
     allow_mojibake: bool = False,
 ) -> Report:
-    """extract + update + build, parsing each lesson once."""
+    """extract + update + build, parsing each lesson once.
+
+    When no file changed since the last complete run, nothing is parsed:
+    the run says so (see :mod:`pipeline.state`).
+    """
+    config = load(Path(root))
+    folders = [config.content, config.locales, config.build]
+    full = not langs and not allow_mojibake
+    if full and (figures := state.unchanged(config.root, folders)) is not None:
+        return _replay(figures)
     run = _Run(root, progress, allow_mojibake=allow_mojibake)
     chosen = run.langs(langs)
     run.extract()
     run.update(chosen)
     run.build(chosen)
+    if full and run.report.exit_code == Exit.OK and not run.dry:
+        state.save(config.root, state.snapshot(config.root, folders), _figures(run.report))
     return run.report
+
+
+def _figures(report: Report) -> dict[str, object]:
+    return {
+        "lessons": report.lessons,
+        "entries": report.entries,
+        "coverage": {lang: vars(cov) for lang, cov in report.coverage.items()},
+        "findings": [
+            vars(f) if not hasattr(f, "__slots__") else {k: getattr(f, k) for k in f.__slots__} for f in report.findings
+        ],
+    }
+
+
+def _replay(figures: dict[str, object]) -> Report:
+    """The report of a run with nothing to do: the last run's figures."""
+    report = Report(lessons=int(figures["lessons"]), entries=int(figures["entries"]))  # type: ignore[call-overload]
+    report.coverage = {lang: Coverage(**cov) for lang, cov in figures["coverage"].items()}  # type: ignore[attr-defined]
+    report.findings = [Finding(**f) for f in figures["findings"]]  # type: ignore[attr-defined]
+    return report
 
 
 def pseudo(root: Path | str = ".", lang: str = "qps", *, progress: Progress | None = None) -> Report:
