@@ -7,12 +7,13 @@ lesson or catalog is reported and skipped, the others go on) and returns a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from . import catalog, checks, glossary, state, stats
+from . import incremental as inc
 from .assemble import splice
 from .config import Config, load
 from .errors import Exit, Finding, PipelineError
@@ -90,10 +91,20 @@ class _Run:
     """One command's view of a project: its lessons, parsed at most once."""
 
     def __init__(
-        self, root: Path | str, progress: Progress | None, dry: bool = False, allow_mojibake: bool = False
+        self,
+        root: Path | str,
+        progress: Progress | None,
+        dry: bool = False,
+        allow_mojibake: bool = False,
+        incremental: bool = False,
     ) -> None:
         self.config: Config = load(Path(root))
         self.allow_mojibake = allow_mojibake
+        # What the last complete rebuild left (see pipeline.incremental).
+        self.records = inc.Records.from_state(self.config.root, state.load(self.config.root) if incremental else None)
+        self.new_records = inc.Records(self.config.root)
+        self._replayed: set[str] = set()
+        self._cached_shared: dict[str, list[Unit]] = {}
         # A dry run writes and removes nothing: it records what it would do,
         # and keeps what it would write in `outputs`.
         self.dry = dry
@@ -185,7 +196,8 @@ class _Run:
                     self._docs[lesson] = None
                     return None
                 doc = segment(text, self.shown(path), self.config.boilerplate)
-                self.report.findings.extend(doc.findings)
+                if lesson not in self._replayed:
+                    self.report.findings.extend(doc.findings)
                 self._docs[lesson] = doc
         return self._docs[lesson]
 
@@ -202,13 +214,13 @@ class _Run:
     def units(self, lesson: str) -> list[tuple[Unit, str]]:
         """The units of a lesson's own catalog, or of the shared one."""
         if lesson == SHARED:
-            return [
-                (unit, name)
-                for name in self.lessons
-                if (doc := self.document(name)) is not None
-                for unit in doc.units
-                if unit.shared
-            ]
+            found: list[tuple[Unit, str]] = []
+            for name in self.lessons:
+                if name in self._cached_shared:
+                    found += [(unit, name) for unit in self._cached_shared[name]]
+                elif (doc := self.document(name)) is not None:
+                    found += [(unit, name) for unit in doc.units if unit.shared]
+            return found
         doc = self.document(lesson)
         return [(unit, lesson) for unit in doc.units if not unit.shared] if doc is not None else []
 
@@ -218,6 +230,8 @@ class _Run:
         self.progress.start(len(self.lessons) + 1, "extract")
         for lesson in [*self.lessons, SHARED]:
             self.progress.advance()
+            if lesson != SHARED and self._replay_extract(lesson):
+                continue
             units = self.units(lesson)
             if lesson == SHARED and not units:
                 continue
@@ -233,8 +247,29 @@ class _Run:
             self._templates[lesson] = pot
             self.report.entries += len(pot)
             self.write(path, catalog.dumps(pot))
-        keep = {self.template_path(x) for x in self._templates}
+            doc = self.document(lesson) if lesson != SHARED else None
+            if doc is not None:
+                self.new_records.lessons[lesson] = {
+                    "shared": [inc.unit_to_json(u) for u in doc.units if u.shared],
+                    "findings": [inc.finding_to_json(f) for f in doc.findings],
+                    "entries": len(pot),
+                    "build": {},
+                }
+        keep = {self.template_path(x) for x in [*self._templates, *self._replayed]}
         self._remove_stale(self.config.locales / "templates", keep, ".pot")
+
+    def _replay_extract(self, lesson: str) -> bool:
+        """Skip a lesson whose text and template are as the last run left them."""
+        record = self.records.lessons.get(lesson)
+        path = self.config.content / lesson
+        if record is None or not self.records.same(path) or not self.records.same(self.template_path(lesson)):
+            return False
+        self._replayed.add(lesson)
+        self._cached_shared[lesson] = [inc.unit_from_json(u) for u in record["shared"]]
+        self.report.findings += [inc.finding_from_json(f) for f in record["findings"]]
+        self.report.entries += int(record["entries"])
+        self.new_records.lessons[lesson] = {**record, "build": {}}
+        return True
 
     def template(self, lesson: str) -> catalog.polib.POFile | None:
         if lesson in self._templates:
@@ -256,7 +291,8 @@ class _Run:
                     )
                 )
         self._templates[lesson] = pot
-        self.report.entries += len(pot) if pot is not None else 0
+        if lesson not in self._replayed:  # a replayed lesson's entries are counted already
+            self.report.entries += len(pot) if pot is not None else 0
         return pot
 
     # -- update --------------------------------------------------------------
@@ -265,27 +301,69 @@ class _Run:
         names = [*self.lessons, SHARED]
         self.progress.start(len(names) * len(langs), "update")
         for lang in langs:
-            olds, broken = self._old_catalogs(lang)
-            helpers = catalog.Helpers(
-                memory=self._memory(olds),
-                glossary=self._glossary(lang),
-                copy_untranslatable=self.config.source_lang == "vi" and lang != "vi",
-                tm_threshold=self.config.tm_threshold,
-                purge=purge,
-            )
-            renamed = self._renames(lang, olds)
+            fast = self._catalogs_unchanged(lang)
+            context: list[Any] = []
+
+            def get_context(
+                lang: str = lang, fast: bool = fast, context: list[Any] = context
+            ) -> tuple[Any, set[Path], catalog.Helpers, dict[str, Path]]:
+                if not context:
+                    if fast and not self._orphans(lang):
+                        olds, broken, renamed = None, set(), {}
+                        memory = Memory.build(
+                            [
+                                r
+                                for rel, record in self.records.catalogs.items()
+                                if rel.startswith(f"{self.shown(self.config.locales / lang)}/")
+                                for r in inc.records_from_json(record["records"])
+                            ]
+                        )
+                    else:
+                        olds, broken = self._old_catalogs(lang)
+                        memory = self._memory(olds)
+                        renamed = self._renames(lang, olds)
+                    helpers = catalog.Helpers(
+                        memory=memory,
+                        glossary=self._glossary(lang),
+                        copy_untranslatable=self.config.source_lang == "vi" and lang != "vi",
+                        tm_threshold=self.config.tm_threshold,
+                        purge=purge,
+                    )
+                    context.append((olds, broken, helpers, renamed))
+                return context[0]
+
             for name in names:
                 self.progress.advance()
-                pot = self.template(name)
                 path = self.catalog_path(name, lang)
-                if pot is None or path in broken:
-                    continue  # never overwrite a catalog we cannot read: it holds work
-                old = olds.get(path)
-                if old is None and name in renamed:
-                    old = olds[renamed[name]]
+                rel = self.shown(path)
+                record = self.records.catalogs.get(rel)
+                if fast and not purge and record is not None and self.records.same(self.template_path(name)):
+                    self._count_cached(lang, record["counts"])
+                    self.new_records.catalogs[rel] = record
+                    continue
+                pot = self.template(name)
+                if pot is None:
+                    continue
+                olds, broken, helpers, renamed = get_context()
+                if olds is None:
+                    try:
+                        old = self.read_catalog(path)
+                    except PipelineError as exc:
+                        self.report.findings.append(exc.finding)
+                        continue  # never overwrite a catalog we cannot read: it holds work
+                else:
+                    if path in broken:
+                        continue
+                    old = olds.get(path)
+                    if old is None and name in renamed:
+                        old = olds[renamed[name]]
                 po = catalog.merge(pot, old, lang, self.settings, helpers)
-                self._count(lang, po)
+                counts = self._count(lang, po)
                 self.write(path, catalog.dumps(po))
+                self.new_records.catalogs[rel] = {
+                    "counts": counts,
+                    "records": inc.records_to_json(catalog.records(po, rel)),
+                }
                 if name in renamed:
                     # The old file's every translation now lives in the new one.
                     if not self.dry:
@@ -301,6 +379,28 @@ class _Run:
                         )
                     )
             self._report_orphans(lang)
+
+    def _catalogs_unchanged(self, lang: str) -> bool:
+        """True if every catalog of a language (and its glossary) is as the
+        last run left it, none added or removed."""
+        if not self.records.usable:
+            return False
+        folder = self.config.locales / lang
+        now = {self.shown(p) for p in folder.rglob("*.po")} if folder.is_dir() else set()
+        prefix = f"{self.shown(folder)}/"
+        before = {k for k in self.records.files if k.startswith(prefix) and k.endswith(".po")}
+        return (
+            now == before
+            and all(self.records.same(self.config.root / k) for k in now)
+            and self.records.same(folder / "glossary.csv")
+        )
+
+    def _orphans(self, lang: str) -> bool:
+        """True if a renamed lesson might want an orphaned catalog."""
+        folder = self.config.locales / lang
+        expected = {self.catalog_path(x, lang) for x in [*self.lessons, SHARED]}
+        existing = set(folder.rglob("*.po")) if folder.is_dir() else set()
+        return bool(existing - expected) and any(not p.exists() for p in expected)
 
     def _old_catalogs(self, lang: str) -> tuple[dict[Path, catalog.polib.POFile], set[Path]]:
         """Every readable catalog of a language, and the unreadable ones."""
@@ -353,13 +453,18 @@ class _Run:
                 del orphans[best]
         return found
 
-    def _count(self, lang: str, po: catalog.polib.POFile) -> None:
+    def _count(self, lang: str, po: catalog.polib.POFile) -> list[int]:
         c = catalog.counts(po)
+        counts = [c.translated, c.fuzzy, c.copied, c.total]
+        self._count_cached(lang, counts)
+        return counts
+
+    def _count_cached(self, lang: str, counts: list[int]) -> None:
         cov = self.report.coverage.setdefault(lang, Coverage())
-        cov.translated += c.translated
-        cov.fuzzy += c.fuzzy
-        cov.copied += c.copied
-        cov.total += c.total
+        cov.translated += counts[0]
+        cov.fuzzy += counts[1]
+        cov.copied += counts[2]
+        cov.total += counts[3]
 
     def _report_orphans(self, lang: str) -> None:
         folder = self.config.locales / lang
@@ -420,11 +525,23 @@ class _Run:
             for rel in self.assets:
                 self.write(lang_dir / rel, (self.config.content / rel).read_bytes())
                 produced[lang_dir].add(lang_dir / rel)
-            shared = self._translations(SHARED, lang)
+            shared_path = self.catalog_path(SHARED, lang)
+            shared_same = self.records.same(shared_path)
+            shared_table: list[dict[tuple[str | None, str], str]] = []
+
+            def shared(
+                lang: str = lang, table: list[dict[tuple[str | None, str], str]] = shared_table
+            ) -> dict[tuple[str | None, str], str]:
+                if not table:
+                    table.append(self._translations(SHARED, lang))
+                return table[0]
+
             for lesson in self.lessons:
                 self.progress.advance()
                 target = lang_dir / lesson
                 produced[lang_dir].add(target)
+                if shared_same and self._replay_build(lesson, lang, target):
+                    continue
                 self._build_lesson(lesson, lang, target, shared)
         for folder, keep in produced.items():
             self._remove_stale(folder, keep, None)
@@ -437,7 +554,25 @@ class _Run:
             return {}
         return catalog.translations(po) if po is not None else {}
 
-    def _build_lesson(self, lesson: str, lang: str, target: Path, shared: dict[tuple[str | None, str], str]) -> None:
+    def _replay_build(self, lesson: str, lang: str, target: Path) -> bool:
+        """Skip a built lesson whose text, catalog and output are unchanged."""
+        record = self.records.lessons.get(lesson)
+        built = record.get("build", {}).get(lang) if record else None
+        if built is None or lesson not in self._replayed:
+            return False
+        if not (self.records.same(self.catalog_path(lesson, lang)) and self.records.same(target)):
+            return False
+        self.report.findings += [inc.finding_from_json(f) for f in built]
+        self.new_records.lessons[lesson]["build"][lang] = built
+        return True
+
+    def _build_lesson(
+        self,
+        lesson: str,
+        lang: str,
+        target: Path,
+        shared: Callable[[], dict[tuple[str | None, str], str]],
+    ) -> None:
         doc = self.document(lesson)
         source = self.config.content / lesson
         if doc is None:
@@ -447,12 +582,14 @@ class _Run:
 
         def lookup(unit: Unit) -> str | None:
             key = (unit.context, nfc(unit.text))
-            found = (shared if unit.shared else own).get(key)
+            found = (shared() if unit.shared else own).get(key)
             # translations are used in NFC; an identity one keeps the source bytes
             return unit.text if found is not None and nfc(found) == key[1] else found and nfc(found)
 
         result = splice(doc, lookup, self.shown(source))
         self.report.findings.extend(result.findings)
+        if lesson in self.new_records.lessons:
+            self.new_records.lessons[lesson]["build"][lang] = [inc.finding_to_json(f) for f in result.findings]
         text = repad_tables(doc.text, result.text)
         self.write(target, self._with_notice(doc, text, result.translated, result.total, lang))
 
@@ -541,13 +678,14 @@ def rebuild(
     full = not langs and not allow_mojibake
     if full and (figures := state.unchanged(config.root, folders)) is not None:
         return _replay(figures)
-    run = _Run(root, progress, allow_mojibake=allow_mojibake)
+    run = _Run(root, progress, allow_mojibake=allow_mojibake, incremental=full)
     chosen = run.langs(langs)
     run.extract()
     run.update(chosen)
     run.build(chosen)
     if full and run.report.exit_code == Exit.OK and not run.dry:
-        state.save(config.root, state.snapshot(config.root, folders), _figures(run.report))
+        figures = _figures(run.report)
+        state.save(config.root, state.snapshot(config.root, folders), figures, run.new_records.to_json())
     return run.report
 
 

@@ -19,6 +19,7 @@ FOLDER = ".pipeline-cache"
 
 
 def _hash(path: Path) -> str:
+    # the same hash as pipeline.incremental.file_hash
     return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
 
 
@@ -44,10 +45,10 @@ def load(root: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and data.get("version") == VERSION else None
 
 
-def save(root: Path, files: dict[str, str], figures: dict[str, Any]) -> None:
+def save(root: Path, files: dict[str, str], figures: dict[str, Any], records: dict[str, Any] | None = None) -> None:
     from .files import write_if_changed
 
-    payload = {"version": VERSION, "files": dict(sorted(files.items())), "figures": figures}
+    payload = {"version": VERSION, "files": dict(sorted(files.items())), "figures": figures, "records": records or {}}
     write_if_changed(root / FOLDER / "state.json", (json.dumps(payload, ensure_ascii=False) + "\n").encode("utf-8"))
     ignore = root / FOLDER / ".gitignore"
     if not ignore.exists():

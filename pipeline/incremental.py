@@ -1,0 +1,90 @@
+"""What a rebuild may skip: per-lesson records of the last complete run.
+
+Plain data kept in `.pipeline-cache/state.json` beside the file hashes
+(:mod:`pipeline.state`): each lesson's boilerplate units and findings, each
+catalog's counts and approved translations. A step is skipped only when
+every file it reads and writes hashes as the last run left it; the records
+then stand in for what the step would have computed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Finding
+from .markdown import Span
+from .memory import Record
+from .segments import Unit
+
+
+def file_hash(path: Path) -> str | None:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return None
+
+
+def unit_to_json(unit: Unit) -> list[Any]:
+    return [unit.text, unit.element, unit.line, unit.context, list(unit.notes)]
+
+
+def unit_from_json(data: list[Any]) -> Unit:
+    text, element, line, context, notes = data
+    return Unit(text, element, line, (), (), context=context, notes=tuple(notes), shared=True)
+
+
+def finding_to_json(f: Finding) -> list[Any]:
+    return [f.path, f.line, f.rule, f.message, f.severity]
+
+
+def finding_from_json(data: list[Any]) -> Finding:
+    return Finding(*data)
+
+
+@dataclass
+class Records:
+    """The last run's records, and this run's, to be saved."""
+
+    root: Path
+    files: dict[str, str] = field(default_factory=dict)  # hashes the last run left
+    lessons: dict[str, dict[str, Any]] = field(default_factory=dict)
+    catalogs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    usable: bool = False
+
+    @classmethod
+    def from_state(cls, root: Path, data: dict[str, Any] | None) -> Records:
+        records = cls(root)
+        if not data:
+            return records
+        records.files = dict(data.get("files", {}))
+        extra = data.get("records", {})
+        records.lessons = dict(extra.get("lessons", {}))
+        records.catalogs = dict(extra.get("catalogs", {}))
+        settings = root / "pyproject.toml"
+        now = file_hash(settings) if settings.is_file() else None
+        records.usable = bool(records.files) and records.files.get("pyproject.toml") == now
+        return records
+
+    def same(self, path: Path) -> bool:
+        """True if ``path`` is as the last run left it (absent both times counts)."""
+        if not self.usable:
+            return False
+        rel = path.relative_to(self.root).as_posix()
+        return self.files.get(rel) == file_hash(path)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"lessons": self.lessons, "catalogs": self.catalogs}
+
+
+def records_to_json(records: list[Record]) -> list[list[Any]]:
+    return [[r.msgid, r.msgstr, r.origin, r.obsolete] for r in records]
+
+
+def records_from_json(data: list[list[Any]]) -> list[Record]:
+    return [Record(*row) for row in data]
+
+
+__all__ = ["Records", "Span", "file_hash"]
