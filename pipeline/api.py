@@ -96,12 +96,14 @@ class _Run:
         progress: Progress | None,
         dry: bool = False,
         allow_mojibake: bool = False,
-        incremental: bool = False,
+        incremental: tuple[dict[str, Any] | None, dict[str, str]] | None = None,
     ) -> None:
         self.config: Config = load(Path(root))
         self.allow_mojibake = allow_mojibake
-        # What the last complete rebuild left (see pipeline.incremental).
-        self.records = inc.Records.from_state(self.config.root, state.load(self.config.root) if incremental else None)
+        # What the last complete rebuild left, and the files' hashes now
+        # (see pipeline.incremental).
+        last, now = incremental if incremental is not None else (None, None)
+        self.records = inc.Records.from_state(self.config.root, last, now)
         self.new_records = inc.Records(self.config.root)
         self._replayed: set[str] = set()
         self._cached_shared: dict[str, list[Unit]] = {}
@@ -167,6 +169,7 @@ class _Run:
                 self.report.written.append(self.shown(path))
         elif write_if_changed(path, data):
             self.report.written.append(self.shown(path))
+            self.records.wrote(self.shown(path), data)
 
     def document(self, lesson: str) -> Document | None:
         if lesson not in self._docs:
@@ -230,7 +233,7 @@ class _Run:
         self.progress.start(len(self.lessons) + 1, "extract")
         for lesson in [*self.lessons, SHARED]:
             self.progress.advance()
-            if lesson != SHARED and self._replay_extract(lesson):
+            if self._replay_extract(lesson) if lesson != SHARED else self._replay_shared():
                 continue
             units = self.units(lesson)
             if lesson == SHARED and not units:
@@ -248,6 +251,8 @@ class _Run:
             self.report.entries += len(pot)
             self.write(path, catalog.dumps(pot))
             doc = self.document(lesson) if lesson != SHARED else None
+            if lesson == SHARED:
+                self.new_records.lessons[SHARED] = {"shared": [], "findings": [], "entries": len(pot), "build": {}}
             if doc is not None:
                 self.new_records.lessons[lesson] = {
                     "shared": [inc.unit_to_json(u) for u in doc.units if u.shared],
@@ -257,6 +262,23 @@ class _Run:
                 }
         keep = {self.template_path(x) for x in [*self._templates, *self._replayed]}
         self._remove_stale(self.config.locales / "templates", keep, ".pot")
+
+    def _replay_shared(self) -> bool:
+        """Skip the shared template when no lesson's boilerplate changed."""
+        record = self.records.lessons.get(SHARED)
+        if record is None or not self.records.same(self.template_path(SHARED)):
+            return False
+        for lesson in self.lessons:
+            new, old = self.new_records.lessons.get(lesson), self.records.lessons.get(lesson)
+            if new is None or old is None or new["shared"] != old["shared"]:
+                return False
+        gone = set(self.records.lessons) - set(self.lessons) - {SHARED}
+        if any(self.records.lessons[x]["shared"] for x in gone):
+            return False
+        self._replayed.add(SHARED)
+        self.report.entries += int(record["entries"])
+        self.new_records.lessons[SHARED] = record
+        return True
 
     def _replay_extract(self, lesson: str) -> bool:
         """Skip a lesson whose text and template are as the last run left them."""
@@ -358,6 +380,8 @@ class _Run:
                     if old is None and name in renamed:
                         old = olds[renamed[name]]
                 po = catalog.merge(pot, old, lang, self.settings, helpers)
+                if lang == langs[-1]:
+                    self._templates.pop(name, None)  # done with it: keep memory flat
                 counts = self._count(lang, po)
                 self.write(path, catalog.dumps(po))
                 self.new_records.catalogs[rel] = {
@@ -368,6 +392,7 @@ class _Run:
                     # The old file's every translation now lives in the new one.
                     if not self.dry:
                         renamed[name].unlink()
+                        self.records.wrote(self.shown(renamed[name]), None)
                     self.report.removed.append(self.shown(renamed[name]))
                     self.report.findings.append(
                         Finding(
@@ -543,6 +568,8 @@ class _Run:
                 if shared_same and self._replay_build(lesson, lang, target):
                     continue
                 self._build_lesson(lesson, lang, target, shared)
+                if lang == langs[-1] and not self.dry:
+                    self._docs.pop(lesson, None)  # done with it: keep memory flat
         for folder, keep in produced.items():
             self._remove_stale(folder, keep, None)
 
@@ -623,6 +650,7 @@ class _Run:
             if path.is_file() and path not in keep and (suffix is None or path.suffix == suffix):
                 if not self.dry:
                     path.unlink()
+                    self.records.wrote(self.shown(path), None)
                 self.report.removed.append(self.shown(path))
         if self.dry:
             return
@@ -676,16 +704,18 @@ def rebuild(
     config = load(Path(root))
     folders = [config.content, config.locales, config.build]
     full = not langs and not allow_mojibake
-    if full and (figures := state.unchanged(config.root, folders)) is not None:
+    last = state.load(config.root) if full else None
+    now = state.snapshot(config.root, folders) if full else {}
+    if full and (figures := state.unchanged(last, now)) is not None:
         return _replay(figures)
-    run = _Run(root, progress, allow_mojibake=allow_mojibake, incremental=full)
+    run = _Run(root, progress, allow_mojibake=allow_mojibake, incremental=(last, now) if full else None)
     chosen = run.langs(langs)
     run.extract()
     run.update(chosen)
     run.build(chosen)
     if full and run.report.exit_code == Exit.OK and not run.dry:
         figures = _figures(run.report)
-        state.save(config.root, state.snapshot(config.root, folders), figures, run.new_records.to_json())
+        state.save(config.root, run.records.current, figures, run.new_records.to_json())
     return run.report
 
 

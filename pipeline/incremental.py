@@ -54,10 +54,14 @@ class Records:
     catalogs: dict[str, dict[str, Any]] = field(default_factory=dict)
     usable: bool = False
 
+    # Hashes of the files now: as found at the start, updated by each write.
+    current: dict[str, str] = field(default_factory=dict)
+
     @classmethod
-    def from_state(cls, root: Path, data: dict[str, Any] | None) -> Records:
+    def from_state(cls, root: Path, data: dict[str, Any] | None, now: dict[str, str] | None = None) -> Records:
         records = cls(root)
-        if not data:
+        records.current = dict(now or {})
+        if not data or now is None:
             return records
         records.files = dict(data.get("files", {}))
         extra = data.get("records", {})
@@ -73,7 +77,14 @@ class Records:
         if not self.usable:
             return False
         rel = path.relative_to(self.root).as_posix()
-        return self.files.get(rel) == file_hash(path)
+        return self.files.get(rel) == self.current.get(rel)
+
+    def wrote(self, rel: str, data: bytes | None) -> None:
+        """Keep ``current`` true to the files: ``data`` written, or removed."""
+        if data is None:
+            self.current.pop(rel, None)
+        else:
+            self.current[rel] = hashlib.blake2b(data, digest_size=16).hexdigest()
 
     def to_json(self) -> dict[str, Any]:
         return {"lessons": self.lessons, "catalogs": self.catalogs}

@@ -55,12 +55,9 @@ def save(root: Path, files: dict[str, str], figures: dict[str, Any], records: di
         write_if_changed(ignore, b"*\n")
 
 
-def unchanged(root: Path, folders: list[Path]) -> dict[str, Any] | None:
-    """The last run's figures if no file changed since, else None."""
-    state = load(root)
-    if state is None:
-        return None
-    if snapshot(root, folders) != state.get("files"):
+def unchanged(state: dict[str, Any] | None, now: dict[str, str]) -> dict[str, Any] | None:
+    """The last run's figures if no file changed since (``now``), else None."""
+    if state is None or now != state.get("files"):
         return None
     figures = state.get("figures")
     return figures if isinstance(figures, dict) else None
