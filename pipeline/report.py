@@ -1,0 +1,68 @@
+"""What a run reports: figures, findings, and the exit code they make.
+
+Kept apart from the steps so the CLI and the library agree on one meaning
+of success: 0, 1 for a failed check, 2 for unusable input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .errors import Exit, Finding
+
+# Findings that mean "a check failed" (exit 1) rather than "bad input" (exit 2).
+CHECK_RULES = {"protected-span", "structure", "glossary-term", "fmt"}
+
+
+class Progress(Protocol):
+    def start(self, total: int, label: str) -> None: ...
+    def advance(self) -> None: ...
+
+
+class Silent:
+    def start(self, total: int, label: str) -> None:
+        pass
+
+    def advance(self) -> None:
+        pass
+
+
+@dataclass
+class Coverage:
+    translated: int = 0
+    fuzzy: int = 0
+    copied: int = 0
+    total: int = 0
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+@dataclass
+class Report:
+    lessons: int = 0
+    entries: int = 0
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    coverage: dict[str, Coverage] = field(default_factory=dict)
+    dry: bool = False  # nothing was written: the files listed would change
+
+    @property
+    def exit_code(self) -> Exit:
+        errors = [f for f in self.findings if f.severity == "error"]
+        if any(f.rule not in CHECK_RULES for f in errors):
+            return Exit.BAD_INPUT
+        return Exit.FAILED if errors else Exit.OK
+
+    def summary(self) -> str:
+        parts = [f"{self.lessons} lessons", f"{self.entries} entries"]
+        for lang, cov in sorted(self.coverage.items()):
+            copied = f", {cov.copied} copied as already {lang}" if cov.copied else ""
+            parts.append(f"{lang} {cov.percent:.1f}% translated ({cov.translated}/{cov.total}{copied})")
+        changed = len(self.written) + len(self.removed)
+        verb = "would change" if self.dry else "changed"
+        parts.append(f"{changed} files {verb}" if changed else f"nothing {verb}")
+        return ", ".join(parts)

@@ -1,0 +1,603 @@
+"""One command's work on a project: reading, the extract/update/build steps.
+
+A :class:`Run` reads the settings of a root, parses each lesson at most
+once, writes only what changed (atomically), collects findings instead of
+raising them, and, for a rebuild, skips what the last run left unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from . import catalog, glossary, stats
+from . import incremental as inc
+from .assemble import splice
+from .config import Config, load
+from .errors import Finding, PipelineError
+from .files import read_text, write_if_changed
+from .formatting import repad_tables
+from .memory import Memory, Record
+from .report import Coverage, Progress, Report, Silent
+from .segments import Document, Unit, segment
+from .text import looks_damaged, nfc
+
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+# The catalog of boilerplate text shared by all lessons (navigation, footer).
+SHARED = "_shared"
+# A catalog whose lesson is gone is taken for a renamed lesson's when at least
+# this share of the new lesson's text has translations in it.
+RENAME_OVERLAP = 0.5
+
+
+class Run:
+    """One command's view of a project: its lessons, parsed at most once."""
+
+    def __init__(
+        self,
+        root: Path | str,
+        progress: Progress | None,
+        dry: bool = False,
+        allow_mojibake: bool = False,
+        incremental: tuple[dict[str, Any] | None, dict[str, str]] | None = None,
+    ) -> None:
+        self.config: Config = load(Path(root))
+        self.allow_mojibake = allow_mojibake
+        # What the last complete rebuild left, and the files' hashes now
+        # (see pipeline.incremental).
+        last, now = incremental if incremental is not None else (None, None)
+        self.records = inc.Records.from_state(self.config.root, last, now)
+        self.new_records = inc.Records(self.config.root)
+        self._replayed: set[str] = set()
+        self._cached_shared: dict[str, list[Unit]] = {}
+        # A dry run writes and removes nothing: it records what it would do,
+        # and keeps what it would write in `outputs`.
+        self.dry = dry
+        self.outputs: dict[Path, bytes] = {}
+        self.report = Report(dry=dry)
+        self.progress: Progress = progress or Silent()
+        self.settings = catalog.Settings(
+            project=self.config.project,
+            source_lang=self.config.source_lang,
+            line_numbers=self.config.line_numbers,
+            fuzzy_threshold=self.config.fuzzy_threshold,
+        )
+        content = self.config.content
+        if not content.is_dir():
+            raise PipelineError(self.shown(content), 0, "no content folder: lessons go in content/")
+        files = sorted(
+            p.relative_to(content).as_posix()
+            for p in content.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(content).parts)
+        )
+        self.lessons = [f for f in files if Path(f).suffix.lower() in MARKDOWN_SUFFIXES]
+        self.assets = [f for f in files if Path(f).suffix.lower() not in MARKDOWN_SUFFIXES]
+        clash = [x for x in self.lessons if Path(x).with_suffix("").as_posix() == SHARED]
+        if clash:
+            raise PipelineError(self.shown(content / clash[0]), 1, f"{SHARED} is the shared catalog's name: rename it")
+        self.report.lessons = len(self.lessons)
+        self._docs: dict[str, Document | None] = {}
+        self._templates: dict[str, catalog.polib.POFile | None] = {}
+
+    # -- paths ---------------------------------------------------------------
+
+    def shown(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.config.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def template_path(self, lesson: str) -> Path:
+        return self.config.locales / "templates" / Path(lesson).with_suffix(".pot")
+
+    def catalog_path(self, lesson: str, lang: str) -> Path:
+        return self.config.locales / lang / Path(lesson).with_suffix(".po")
+
+    def langs(self, only: Iterable[str] | None) -> list[str]:
+        chosen = list(only) if only else list(self.config.languages)
+        for lang in chosen:
+            if lang not in self.config.languages:
+                raise PipelineError(
+                    "pyproject.toml", 0, f"unknown language {lang!r}; configured: {', '.join(self.config.languages)}"
+                )
+        return chosen
+
+    # -- reading -------------------------------------------------------------
+
+    def write(self, path: Path, text: str | bytes) -> None:
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        if self.dry:
+            self.outputs[path] = data
+            if not path.is_file() or path.read_bytes() != data:
+                self.report.written.append(self.shown(path))
+        elif write_if_changed(path, data):
+            self.report.written.append(self.shown(path))
+            self.records.wrote(self.shown(path), data)
+
+    def document(self, lesson: str) -> Document | None:
+        if lesson not in self._docs:
+            path = self.config.content / lesson
+            text, problem = read_text(path, self.shown(path))
+            if problem is not None:
+                self.report.findings.append(problem)
+                self._docs[lesson] = None
+            else:
+                assert text is not None
+                damaged = (
+                    None
+                    if self.allow_mojibake
+                    else next((n for n, line in enumerate(text.split("\n"), 1) if looks_damaged(line)), None)
+                )
+                if damaged is not None:
+                    # Garbage in the catalogs would reach translators and readers.
+                    self.report.findings.append(
+                        Finding(
+                            self.shown(path),
+                            damaged,
+                            "mojibake",
+                            "lesson looks like mojibake (UTF-8 read as Windows-1254): run `pipeline doctor --fix` "
+                            "(or pass --allow-mojibake)",
+                        )
+                    )
+                    self._docs[lesson] = None
+                    return None
+                doc = segment(text, self.shown(path), self.config.boilerplate)
+                if lesson not in self._replayed:
+                    self.report.findings.extend(doc.findings)
+                self._docs[lesson] = doc
+        return self._docs[lesson]
+
+    def read_catalog(self, path: Path) -> catalog.polib.POFile | None:
+        """An existing catalog, or None if there is none; raises if unreadable."""
+        if not path.is_file():
+            return None
+        text, problem = read_text(path, self.shown(path))
+        if problem is not None:
+            raise PipelineError(problem.path, problem.line, problem.message)
+        assert text is not None
+        return catalog.loads(text, self.shown(path))
+
+    def units(self, lesson: str) -> list[tuple[Unit, str]]:
+        """The units of a lesson's own catalog, or of the shared one."""
+        if lesson == SHARED:
+            found: list[tuple[Unit, str]] = []
+            for name in self.lessons:
+                if name in self._cached_shared:
+                    found += [(unit, name) for unit in self._cached_shared[name]]
+                elif (doc := self.document(name)) is not None:
+                    found += [(unit, name) for unit in doc.units if unit.shared]
+            return found
+        doc = self.document(lesson)
+        return [(unit, lesson) for unit in doc.units if not unit.shared] if doc is not None else []
+
+    # -- extract -------------------------------------------------------------
+
+    def extract(self) -> None:
+        self.progress.start(len(self.lessons) + 1, "extract")
+        for lesson in [*self.lessons, SHARED]:
+            self.progress.advance()
+            if self._replay_extract(lesson) if lesson != SHARED else self._replay_shared():
+                continue
+            units = self.units(lesson)
+            if lesson == SHARED and not units:
+                continue
+            if lesson != SHARED and self.document(lesson) is None:
+                continue
+            path = self.template_path(lesson)
+            try:
+                old = self.read_catalog(path)
+            except PipelineError:
+                old = None  # a template is ours to regenerate
+            name = "the boilerplate shared by all lessons" if lesson == SHARED else lesson
+            pot = catalog.template(units, name, self.settings, old)
+            self._templates[lesson] = pot
+            self.report.entries += len(pot)
+            self.write(path, catalog.dumps(pot))
+            doc = self.document(lesson) if lesson != SHARED else None
+            if lesson == SHARED:
+                self.new_records.lessons[SHARED] = {"shared": [], "findings": [], "entries": len(pot), "build": {}}
+            if doc is not None:
+                self.new_records.lessons[lesson] = {
+                    "shared": [inc.unit_to_json(u) for u in doc.units if u.shared],
+                    "findings": [inc.finding_to_json(f) for f in doc.findings],
+                    "entries": len(pot),
+                    "build": {},
+                }
+        keep = {self.template_path(x) for x in [*self._templates, *self._replayed]}
+        self._remove_stale(self.config.locales / "templates", keep, ".pot")
+
+    def _replay_shared(self) -> bool:
+        """Skip the shared template when no lesson's boilerplate changed."""
+        record = self.records.lessons.get(SHARED)
+        if record is None or not self.records.same(self.template_path(SHARED)):
+            return False
+        for lesson in self.lessons:
+            new, old = self.new_records.lessons.get(lesson), self.records.lessons.get(lesson)
+            if new is None or old is None or new["shared"] != old["shared"]:
+                return False
+        gone = set(self.records.lessons) - set(self.lessons) - {SHARED}
+        if any(self.records.lessons[x]["shared"] for x in gone):
+            return False
+        self._replayed.add(SHARED)
+        self.report.entries += int(record["entries"])
+        self.new_records.lessons[SHARED] = record
+        return True
+
+    def _replay_extract(self, lesson: str) -> bool:
+        """Skip a lesson whose text and template are as the last run left them."""
+        record = self.records.lessons.get(lesson)
+        path = self.config.content / lesson
+        if record is None or not self.records.same(path) or not self.records.same(self.template_path(lesson)):
+            return False
+        self._replayed.add(lesson)
+        self._cached_shared[lesson] = [inc.unit_from_json(u) for u in record["shared"]]
+        self.report.findings += [inc.finding_from_json(f) for f in record["findings"]]
+        self.report.entries += int(record["entries"])
+        self.new_records.lessons[lesson] = {**record, "build": {}}
+        return True
+
+    def template(self, lesson: str) -> catalog.polib.POFile | None:
+        if lesson in self._templates:
+            return self._templates[lesson]
+        path = self.template_path(lesson)
+        pot = None
+        try:
+            pot = self.read_catalog(path)
+        except PipelineError as exc:
+            self.report.findings.append(exc.finding)
+        else:
+            if pot is None and lesson != SHARED and self.document(lesson) is not None:
+                self.report.findings.append(
+                    Finding(
+                        self.shown(self.config.content / lesson),
+                        1,
+                        "no-template",
+                        f"no template for this lesson ({self.shown(path)}): run `pipeline extract` first",
+                    )
+                )
+        self._templates[lesson] = pot
+        if lesson not in self._replayed:  # a replayed lesson's entries are counted already
+            self.report.entries += len(pot) if pot is not None else 0
+        return pot
+
+    # -- update --------------------------------------------------------------
+
+    def update(self, langs: list[str], purge: bool = False) -> None:
+        names = [*self.lessons, SHARED]
+        self.progress.start(len(names) * len(langs), "update")
+        for lang in langs:
+            fast = self._catalogs_unchanged(lang)
+            context: list[Any] = []
+
+            def get_context(
+                lang: str = lang, fast: bool = fast, context: list[Any] = context
+            ) -> tuple[Any, set[Path], catalog.Helpers, dict[str, Path]]:
+                if not context:
+                    if fast and not self._orphans(lang):
+                        olds, broken, renamed = None, set(), {}
+                        memory = Memory.build(
+                            [
+                                r
+                                for rel, record in self.records.catalogs.items()
+                                if rel.startswith(f"{self.shown(self.config.locales / lang)}/")
+                                for r in inc.records_from_json(record["records"])
+                            ]
+                        )
+                    else:
+                        olds, broken = self._old_catalogs(lang)
+                        memory = self._memory(olds)
+                        renamed = self._renames(lang, olds)
+                    helpers = catalog.Helpers(
+                        memory=memory,
+                        glossary=self._glossary(lang),
+                        copy_untranslatable=self.config.source_lang == "vi" and lang != "vi",
+                        tm_threshold=self.config.tm_threshold,
+                        purge=purge,
+                    )
+                    context.append((olds, broken, helpers, renamed))
+                return context[0]
+
+            for name in names:
+                self.progress.advance()
+                path = self.catalog_path(name, lang)
+                rel = self.shown(path)
+                record = self.records.catalogs.get(rel)
+                if fast and not purge and record is not None and self.records.same(self.template_path(name)):
+                    self._count_cached(lang, record["counts"])
+                    self.new_records.catalogs[rel] = record
+                    continue
+                pot = self.template(name)
+                if pot is None:
+                    continue
+                olds, broken, helpers, renamed = get_context()
+                if olds is None:
+                    try:
+                        old = self.read_catalog(path)
+                    except PipelineError as exc:
+                        self.report.findings.append(exc.finding)
+                        continue  # never overwrite a catalog we cannot read: it holds work
+                else:
+                    if path in broken:
+                        continue
+                    old = olds.get(path)
+                    if old is None and name in renamed:
+                        old = olds[renamed[name]]
+                po = catalog.merge(pot, old, lang, self.settings, helpers)
+                if lang == langs[-1]:
+                    self._templates.pop(name, None)  # done with it: keep memory flat
+                counts = self._count(lang, po)
+                self.write(path, catalog.dumps(po))
+                self.new_records.catalogs[rel] = {
+                    "counts": counts,
+                    "records": inc.records_to_json(catalog.records(po, rel)),
+                }
+                if name in renamed:
+                    # The old file's every translation now lives in the new one.
+                    if not self.dry:
+                        renamed[name].unlink()
+                        self.records.wrote(self.shown(renamed[name]), None)
+                    self.report.removed.append(self.shown(renamed[name]))
+                    self.report.findings.append(
+                        Finding(
+                            self.shown(path),
+                            1,
+                            "renamed",
+                            f"lesson renamed: catalog migrated from {self.shown(renamed[name])}",
+                            "info",
+                        )
+                    )
+            self._report_orphans(lang)
+
+    def _catalogs_unchanged(self, lang: str) -> bool:
+        """True if every catalog of a language (and its glossary) is as the
+        last run left it, none added or removed."""
+        if not self.records.usable:
+            return False
+        folder = self.config.locales / lang
+        now = {self.shown(p) for p in folder.rglob("*.po")} if folder.is_dir() else set()
+        prefix = f"{self.shown(folder)}/"
+        before = {k for k in self.records.files if k.startswith(prefix) and k.endswith(".po")}
+        return (
+            now == before
+            and all(self.records.same(self.config.root / k) for k in now)
+            and self.records.same(folder / "glossary.csv")
+        )
+
+    def _orphans(self, lang: str) -> bool:
+        """True if a renamed lesson might want an orphaned catalog."""
+        folder = self.config.locales / lang
+        expected = {self.catalog_path(x, lang) for x in [*self.lessons, SHARED]}
+        existing = set(folder.rglob("*.po")) if folder.is_dir() else set()
+        return bool(existing - expected) and any(not p.exists() for p in expected)
+
+    def _old_catalogs(self, lang: str) -> tuple[dict[Path, catalog.polib.POFile], set[Path]]:
+        """Every readable catalog of a language, and the unreadable ones."""
+        folder = self.config.locales / lang
+        olds: dict[Path, catalog.polib.POFile] = {}
+        broken: set[Path] = set()
+        for path in sorted(folder.rglob("*.po")) if folder.is_dir() else []:
+            try:
+                po = self.read_catalog(path)
+            except PipelineError as exc:
+                self.report.findings.append(exc.finding)
+                broken.add(path)
+                continue
+            if po is not None:
+                olds[path] = po
+        return olds, broken
+
+    def _memory(self, olds: dict[Path, catalog.polib.POFile]) -> Memory:
+        records: list[Record] = []
+        for path, po in olds.items():
+            records.extend(catalog.records(po, self.shown(path)))
+        return Memory.build(records)
+
+    def _glossary(self, lang: str) -> list[glossary.Term]:
+        path = self.config.locales / lang / "glossary.csv"
+        if not path.is_file():
+            return []
+        text, problem = read_text(path, self.shown(path))
+        if problem is not None:
+            self.report.findings.append(problem)
+            return []
+        assert text is not None
+        terms, findings = glossary.parse(text, self.shown(path))
+        self.report.findings.extend(findings)
+        return terms
+
+    def _renames(self, lang: str, olds: dict[Path, catalog.polib.POFile]) -> dict[str, Path]:
+        """Lessons without a catalog whose text an orphan catalog holds."""
+        expected = {self.catalog_path(x, lang) for x in [*self.lessons, SHARED]}
+        orphans = {path: catalog.msgids(po) for path, po in olds.items() if path not in expected}
+        found: dict[str, Path] = {}
+        for lesson in self.lessons:
+            pot = self.template(lesson)
+            if not orphans or pot is None or len(pot) == 0 or self.catalog_path(lesson, lang) in olds:
+                continue
+            wanted = {e.msgid for e in pot}
+            best = max(orphans, key=lambda p: len(wanted & orphans[p]))
+            if len(wanted & orphans[best]) >= RENAME_OVERLAP * len(wanted):
+                found[lesson] = best
+                del orphans[best]
+        return found
+
+    def _count(self, lang: str, po: catalog.polib.POFile) -> list[int]:
+        c = catalog.counts(po)
+        counts = [c.translated, c.fuzzy, c.copied, c.total]
+        self._count_cached(lang, counts)
+        return counts
+
+    def _count_cached(self, lang: str, counts: list[int]) -> None:
+        cov = self.report.coverage.setdefault(lang, Coverage())
+        cov.translated += counts[0]
+        cov.fuzzy += counts[1]
+        cov.copied += counts[2]
+        cov.total += counts[3]
+
+    def _report_orphans(self, lang: str) -> None:
+        folder = self.config.locales / lang
+        expected = {self.catalog_path(x, lang) for x in [*self.lessons, SHARED]}
+        for path in sorted(folder.rglob("*.po")) if folder.is_dir() else []:
+            if path not in expected:
+                self.report.findings.append(
+                    Finding(
+                        self.shown(path),
+                        1,
+                        "orphan-catalog",
+                        "catalog whose lesson is gone; kept with its translations (move or delete it yourself)",
+                        "warning",
+                    )
+                )
+
+    # -- stats ---------------------------------------------------------------
+
+    def tallies(self, langs: list[str]) -> dict[tuple[str, str], stats.Tally]:
+        """Per (language, catalog name): fresh units counted by catalog status."""
+        out: dict[tuple[str, str], stats.Tally] = {}
+        for lang in langs:
+            for name in [*self.lessons, SHARED]:
+                fresh: dict[tuple[str | None, str], Unit] = {}
+                for unit, _ in self.units(name):
+                    fresh.setdefault((unit.context, nfc(unit.text)), unit)
+                try:
+                    po = self.read_catalog(self.catalog_path(name, lang))
+                except PipelineError as exc:
+                    self.report.findings.append(exc.finding)
+                    po = None
+                if name == SHARED and not fresh and po is None:
+                    continue
+                known = catalog.states(po)
+                tally = stats.Tally(obsolete=catalog.stale_count(po, set(fresh)))
+                for key, unit in fresh.items():
+                    status = known.get(key, "untranslated")
+                    tally.add("copied" if status == catalog.COPIED else status, stats.words(unit.text, unit.spans))
+                out[(lang, name)] = tally
+        return out
+
+    # -- build ---------------------------------------------------------------
+
+    def build(self, langs: list[str]) -> None:
+        out_root = self.config.build
+        self.progress.start(len(self.lessons) * (len(langs) + 1), "build")
+        source_dir = out_root / self.config.source_lang
+        produced: dict[Path, set[Path]] = {source_dir: set()}
+        for rel in self.lessons + self.assets:
+            target = source_dir / rel
+            self.write(target, (self.config.content / rel).read_bytes())
+            produced[source_dir].add(target)
+            if rel in self.lessons:
+                self.progress.advance()
+        for lang in langs:
+            lang_dir = out_root / lang
+            produced[lang_dir] = set()
+            for rel in self.assets:
+                self.write(lang_dir / rel, (self.config.content / rel).read_bytes())
+                produced[lang_dir].add(lang_dir / rel)
+            shared_path = self.catalog_path(SHARED, lang)
+            shared_same = self.records.same(shared_path)
+            shared_table: list[dict[tuple[str | None, str], str]] = []
+
+            def shared(
+                lang: str = lang, table: list[dict[tuple[str | None, str], str]] = shared_table
+            ) -> dict[tuple[str | None, str], str]:
+                if not table:
+                    table.append(self._translations(SHARED, lang))
+                return table[0]
+
+            for lesson in self.lessons:
+                self.progress.advance()
+                target = lang_dir / lesson
+                produced[lang_dir].add(target)
+                if shared_same and self._replay_build(lesson, lang, target):
+                    continue
+                self._build_lesson(lesson, lang, target, shared)
+                if lang == langs[-1] and not self.dry:
+                    self._docs.pop(lesson, None)  # done with it: keep memory flat
+        for folder, keep in produced.items():
+            self._remove_stale(folder, keep, None)
+
+    def _translations(self, name: str, lang: str) -> dict[tuple[str | None, str], str]:
+        try:
+            po = self.read_catalog(self.catalog_path(name, lang))
+        except PipelineError as exc:
+            self.report.findings.append(exc.finding)
+            return {}
+        return catalog.translations(po) if po is not None else {}
+
+    def _replay_build(self, lesson: str, lang: str, target: Path) -> bool:
+        """Skip a built lesson whose text, catalog and output are unchanged."""
+        record = self.records.lessons.get(lesson)
+        built = record.get("build", {}).get(lang) if record else None
+        if built is None or lesson not in self._replayed:
+            return False
+        if not (self.records.same(self.catalog_path(lesson, lang)) and self.records.same(target)):
+            return False
+        self.report.findings += [inc.finding_from_json(f) for f in built]
+        self.new_records.lessons[lesson]["build"][lang] = built
+        return True
+
+    def _build_lesson(
+        self,
+        lesson: str,
+        lang: str,
+        target: Path,
+        shared: Callable[[], dict[tuple[str | None, str], str]],
+    ) -> None:
+        doc = self.document(lesson)
+        source = self.config.content / lesson
+        if doc is None:
+            self.write(target, source.read_bytes())
+            return
+        own = self._translations(lesson, lang)
+
+        def lookup(unit: Unit) -> str | None:
+            key = (unit.context, nfc(unit.text))
+            found = (shared() if unit.shared else own).get(key)
+            # translations are used in NFC; an identity one keeps the source bytes
+            return unit.text if found is not None and nfc(found) == key[1] else found and nfc(found)
+
+        result = splice(doc, lookup, self.shown(source))
+        self.report.findings.extend(result.findings)
+        if lesson in self.new_records.lessons:
+            self.new_records.lessons[lesson]["build"][lang] = [inc.finding_to_json(f) for f in result.findings]
+        text = repad_tables(doc.text, result.text)
+        self.write(target, self._with_notice(doc, text, result.translated, result.total, lang))
+
+    def _with_notice(self, doc: Document, text: str, translated: int, total: int, lang: str) -> str:
+        """A partly translated lesson says so at its top; a barely translated
+        one is shown whole in the source language, saying so."""
+        percent = 100.0 * translated / total if total else 100.0
+        if percent >= 100.0:
+            return text
+        source_name = catalog.LANGUAGE_NAMES.get(self.config.source_lang, self.config.source_lang)
+        wording = {
+            "partial": f"> ⚠️ This lesson is partly translated; untranslated passages are shown in {source_name}.",
+            "source": f"> ⚠️ This lesson is not translated yet; it is shown in {source_name}.",
+        }
+        wording.update(self.config.notices.get(lang, {}))
+        if percent < self.config.min_lesson_coverage:
+            text = doc.text
+            notice = wording["source"]
+        else:
+            notice = wording["partial"]
+        if not notice:
+            return text
+        at = doc.body_start
+        newline = "\r\n" if "\r\n" in doc.text[:200] else "\n"
+        return text[:at] + notice + newline + newline + text[at:]
+
+    def _remove_stale(self, folder: Path, keep: set[Path], suffix: str | None) -> None:
+        if not folder.is_dir():
+            return
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path not in keep and (suffix is None or path.suffix == suffix):
+                if not self.dry:
+                    path.unlink()
+                    self.records.wrote(self.shown(path), None)
+                self.report.removed.append(self.shown(path))
+        if self.dry:
+            return
+        for path in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
+            if not any(path.iterdir()):
+                path.rmdir()
