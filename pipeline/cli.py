@@ -197,7 +197,10 @@ def stats_command(
     def gather() -> tuple[list[stats.Row], api.Report, str]:
         rows, report = api.stats_rows(root, lang, by.value)
         if badge is not None:
-            percents = api.badges(root, lang)
+            # the language rows are the badges' figures: no second pass when we have them
+            percents = (
+                {row.language: row.tally.percent() for row in rows} if by is By.language else api.badges(root, lang)
+            )
             for language, percent in percents.items():
                 name = badge if len(percents) == 1 else badge.with_stem(f"{badge.stem}-{language}")
                 name.write_text(stats.badge(language, percent), encoding="utf-8")
