@@ -8,7 +8,7 @@ lesson or catalog is reported and skipped, the others go on) and returns a
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import catalog, checks, glossary, state, stats
@@ -86,10 +86,8 @@ def _figures(report: Report) -> dict[str, object]:
     return {
         "lessons": report.lessons,
         "entries": report.entries,
-        "coverage": {lang: vars(cov) for lang, cov in report.coverage.items()},
-        "findings": [
-            vars(f) if not hasattr(f, "__slots__") else {k: getattr(f, k) for k in f.__slots__} for f in report.findings
-        ],
+        "coverage": {lang: asdict(cov) for lang, cov in report.coverage.items()},
+        "findings": [asdict(f) for f in report.findings],
     }
 
 

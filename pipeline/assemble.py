@@ -43,9 +43,9 @@ def _span_problem(doc: Document, unit: Unit, translation: str) -> str | None:
         return None
     missing = sorted((expected - got).elements())
     extra = sorted((got - expected).elements())
-    parts = [f"missing {', '.join(map(repr, missing))}" if missing else "", ""]
-    parts[1] = f"unexpected {', '.join(map(repr, extra))}" if extra else ""
-    return "; ".join(p for p in parts if p)
+    parts = [f"missing {', '.join(map(repr, missing))}"] if missing else []
+    parts += [f"unexpected {', '.join(map(repr, extra))}"] if extra else []
+    return "; ".join(parts)
 
 
 _BARE_PIPE = re.compile(r"(?<!\\)\|")

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
 
 from .errors import Finding
+
+
+def content_hash(data: bytes) -> str:
+    """The hash that tells whether a file changed (state and incremental records)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:

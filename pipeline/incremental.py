@@ -9,20 +9,19 @@ then stand in for what the step would have computed.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import Finding
-from .markdown import Span
+from .files import content_hash
 from .memory import Record
 from .segments import Unit
 
 
 def file_hash(path: Path) -> str | None:
     try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        return content_hash(path.read_bytes())
     except OSError:
         return None
 
@@ -84,7 +83,7 @@ class Records:
         if data is None:
             self.current.pop(rel, None)
         else:
-            self.current[rel] = hashlib.blake2b(data, digest_size=16).hexdigest()
+            self.current[rel] = content_hash(data)
 
     def to_json(self) -> dict[str, Any]:
         return {"lessons": self.lessons, "catalogs": self.catalogs}
@@ -98,4 +97,4 @@ def records_from_json(data: list[list[Any]]) -> list[Record]:
     return [Record(*row) for row in data]
 
 
-__all__ = ["Records", "Span", "file_hash"]
+__all__ = ["Records", "file_hash"]

@@ -9,18 +9,18 @@ the files: any difference, a new file or a missing one means a full run.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
+
+from .files import content_hash, write_if_changed
 
 VERSION = 1
 FOLDER = ".pipeline-cache"
 
 
 def _hash(path: Path) -> str:
-    # the same hash as pipeline.incremental.file_hash
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    return content_hash(path.read_bytes())
 
 
 def snapshot(root: Path, folders: list[Path]) -> dict[str, str]:
@@ -46,8 +46,6 @@ def load(root: Path) -> dict[str, Any] | None:
 
 
 def save(root: Path, files: dict[str, str], figures: dict[str, Any], records: dict[str, Any] | None = None) -> None:
-    from .files import write_if_changed
-
     payload = {"version": VERSION, "files": dict(sorted(files.items())), "figures": figures, "records": records or {}}
     write_if_changed(root / FOLDER / "state.json", (json.dumps(payload, ensure_ascii=False) + "\n").encode("utf-8"))
     ignore = root / FOLDER / ".gitignore"

@@ -97,7 +97,6 @@ class Model:
 class Repair:
     text: str
     ambiguous: list[tuple[int, list[str]]] = field(default_factory=list)  # (line, candidate readings)
-    repaired: int = 0  # lines changed
 
 
 def _sequences(data: bytes) -> list[tuple[bytes, int]]:
@@ -324,9 +323,7 @@ def repair(text: str, model: Model) -> Repair:
         counts = _damage(line)
         if looks_damaged(line) or (whole and counts is not None and counts[2] > 0):
             fixed, spots = repair_line(line, model)
-            if fixed != line:
-                lines[number - 1] = fixed
-                out.repaired += 1
+            lines[number - 1] = fixed
             out.ambiguous.extend((number, readings) for readings in spots)
     out.text = "\n".join(lines)
     return out
