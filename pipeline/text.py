@@ -39,17 +39,26 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 @dataclass
 class Model:
-    """What Vietnamese text looks like: syllable and letter-trigram counts."""
+    """What Vietnamese text looks like: syllable, syllable-pair and
+    letter-trigram counts, and which non-ASCII characters it uses."""
 
     syllables: Counter[str] = field(default_factory=Counter)
     trigrams: Counter[str] = field(default_factory=Counter)
     chars: Counter[str] = field(default_factory=Counter)
+    # "con trỏ", "nhờ vào": Vietnamese words are mostly two syllables, so a
+    # syllable's neighbour tells trỏ from trề where frequency alone cannot.
+    bigrams: Counter[str] = field(default_factory=Counter)
+    _pages: Counter[int] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def builtin(cls) -> Model:
-        """The model learned from this project's own clean sample course."""
+        """The model shipped with the package: this project's own clean sample
+        course plus the Vietnamese word frequencies of ``wordfreq``
+        (see ``pipeline/data/NOTICE``)."""
         data = json.loads((Path(__file__).parent / "data" / "vi_model.json").read_text(encoding="utf-8"))
-        return cls(Counter(data["syllables"]), Counter(data["trigrams"]), Counter(data["chars"]))
+        return cls(
+            Counter(data["syllables"]), Counter(data["trigrams"]), Counter(data["chars"]), Counter(data["bigrams"])
+        )
 
     def to_json(self) -> str:
         return (
@@ -58,6 +67,7 @@ class Model:
                     "syllables": dict(sorted(self.syllables.items())),
                     "trigrams": dict(sorted(self.trigrams.items())),
                     "chars": dict(sorted(self.chars.items())),
+                    "bigrams": dict(sorted(self.bigrams.items())),
                 },
                 ensure_ascii=False,
                 indent=0,
@@ -66,7 +76,12 @@ class Model:
         )
 
     def merged(self, other: Model) -> Model:
-        return Model(self.syllables + other.syllables, self.trigrams + other.trigrams, self.chars + other.chars)
+        return Model(
+            self.syllables + other.syllables,
+            self.trigrams + other.trigrams,
+            self.chars + other.chars,
+            self.bigrams + other.bigrams,
+        )
 
     @classmethod
     def learn(cls, texts: Iterable[str]) -> Model:
@@ -76,11 +91,35 @@ class Model:
             model.chars.update(ch for ch in text if not ch.isascii())
             # Counted once per text: boilerplate repeated in every lesson
             # (a footer) must not outweigh the prose.
-            for word in set(_WORD.findall(text.lower())):
+            words = _WORD.findall(text.lower())
+            for word in set(words):
                 model.syllables[word] += 1
                 padded = f"^{word}$"
                 model.trigrams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+            # Pairs within a line only, and only pairs a repair can use: one
+            # side holds a letter the damage can make ambiguous (not ASCII).
+            pairs = set()
+            for line in text.lower().split("\n"):
+                found = _WORD.findall(line)
+                pairs.update(f"{a} {b}" for a, b in itertools.pairwise(found) if not (a + b).isascii())
+            model.bigrams.update(pairs)
         return model
+
+    def prior(self, char: str) -> float:
+        """How likely a non-letter is: its own count in clean text, plus a
+        share of the count of its 128-code-point page, so that a character
+        never seen still ranks by its neighbourhood (⁴ among the punctuation
+        of U+2000–207F, not ⍴ among APL symbols)."""
+        if self._pages is None:
+            self._pages = Counter()
+            for ch, n in self.chars.items():
+                self._pages[ord(ch) >> 7] += n
+        return self.chars.get(char, 0) + self._pages.get(ord(char) >> 7, 0) / 16
+
+    def pair(self, left: str, right: str) -> float:
+        """Bonus for two syllables seen side by side in clean text."""
+        seen = self.bigrams.get(f"{left.lower()} {right.lower()}", 0)
+        return 3.0 + math.log(seen) if seen else 0.0
 
     def score(self, word: str) -> float:
         """Log-likelihood of a word (one syllable, usually), case aside."""
@@ -190,16 +229,28 @@ def _choose(pieces: list[list[str]], model: Model) -> tuple[str, list[list[str]]
     words they would make."""
     chars = [p[0] for p in pieces]
     ambiguous: list[list[str]] = []
-    # Symbols first (emoji, variation selectors): a letter's word may hold one.
-    for i in reversed(range(len(pieces))):
+    # Symbols first (emoji, variation selectors): a letter's word may hold
+    # one. Those the clean text settles go first, so that the rest can lean
+    # on settled neighbours (⁴ beside ⁻ is a superscript, not APL's ⍴).
+    symbols = [i for i in range(len(pieces)) if len(pieces[i]) > 1]
+    symbols = [i for i in symbols if not any(c.isalpha() for c in _plausible(pieces[i], model))]
+    for i in symbols:
         options = _plausible(pieces[i], model)
-        if len(pieces[i]) > 1 and not any(c.isalpha() for c in options):
-            after = chars[i + 1] if i + 1 < len(chars) else ""
-            best, ties = _symbol(options, after, model, "".join(chars))
-            chars[i] = best
-            pieces[i] = [best]
-            if ties:
-                ambiguous.append(ties)
+        ranked = sorted(options, key=lambda c: -model.prior(c))
+        if len(ranked) == 1 or model.prior(ranked[0]) > model.prior(ranked[1]):
+            chars[i] = ranked[0]
+            pieces[i] = [ranked[0]]
+    for i in reversed(symbols):
+        if len(pieces[i]) == 1:
+            continue
+        options = _plausible(pieces[i], model)
+        after = chars[i + 1] if i + 1 < len(chars) else ""
+        near = [chars[j] for j in (i - 1, i + 1) if 0 <= j < len(chars) and len(pieces[j]) == 1]
+        best, ties = _symbol(options, after, model, "".join(chars), near)
+        chars[i] = best
+        pieces[i] = [best]
+        if ties:
+            ambiguous.append(ties)
     k = 0
     n = len(pieces)
     while k < n:
@@ -219,18 +270,35 @@ def _choose(pieces: list[list[str]], model: Model) -> tuple[str, list[list[str]]
     return "".join(chars), ambiguous
 
 
-def _symbol(options: list[str], after: str, model: Model, line: str = "") -> tuple[str, list[str]]:
+# Words of Unicode names too common to tie two characters together.
+_GENERIC = {"SYMBOL", "SIGN", "WITH", "SMALL", "CAPITAL", "LETTER", "BLACK", "WHITE", "MARK", "FUNCTIONAL"}
+
+
+def _kin(a: str, b: str) -> int:
+    """How many telling words the Unicode names of two characters share."""
+    return len((set(unicodedata.name(a, "").split()) & set(unicodedata.name(b, "").split())) - _GENERIC)
+
+
+def _symbol(
+    options: list[str], after: str, model: Model, line: str = "", near: list[str] | None = None
+) -> tuple[str, list[str]]:
     """A non-letter: the one the clean text uses most, else a well-formed
-    emoji, preferring one whose name shares a word with the line (🏗 BUILDING
-    CONSTRUCTION beside "Build")."""
-    seen = sorted(options, key=lambda c: -model.chars.get(c, 0))
-    if model.chars.get(seen[0], 0) > model.chars.get(seen[1], 0) if len(seen) > 1 else True:
+    emoji, preferring one of the same family as its neighbours (SUPERSCRIPT
+    FOUR beside SUPERSCRIPT MINUS), then one whose name shares a word with
+    the line (🏗 BUILDING CONSTRUCTION beside "Build")."""
+    seen = sorted(options, key=lambda c: -model.prior(c))
+    if model.prior(seen[0]) > model.prior(seen[1]) if len(seen) > 1 else True:
         return seen[0], []
     import emoji  # the Unicode emoji list, for what a variation selector may follow
 
     vs16 = after == "\ufe0f"
     formed = [c for c in options if emoji.EMOJI_DATA.get(c + ("\ufe0f" if vs16 else ""), {}).get("status") == 2]
     pool = formed or options
+    family = [c for c in near or [] if not c.isascii()]
+    if len(pool) > 1 and family:
+        kin = [sum(_kin(c, n) for n in family) for c in pool]
+        if max(kin) > 0 and kin.count(max(kin)) == 1:
+            return pool[kin.index(max(kin))], []
     if len(pool) > 1:
         words = {w[:4] for w in re.findall(r"[a-z]{4,}", line.lower())}
         overlap = [len(words & {w[:4] for w in unicodedata.name(c, "").lower().split() if len(w) >= 4}) for c in pool]
@@ -258,7 +326,13 @@ def _best(
     for combo in itertools.product(*options[:4]):  # cap the search on long runs
         combo = combo + tuple(o[0] for o in options[4:])
         word = "".join(combo[slots.index(i)] if i in slots else chars[i] for i in range(start, end))
-        scored.append((_word_score(word, model, sentence_start or title_case, next_upper), combo))
+        score = _word_score(word, model, sentence_start or title_case, next_upper)
+        if word.isalpha():
+            if start > 0 and chars[start - 1] == " " and before and before[-1][-1:].isalpha():
+                score += model.pair(prev_word, word)
+            if chars[end : end + 1] == [" "] and after and after[0][:1].isalpha():
+                score += model.pair(word, next_word)
+        scored.append((score, combo))
     scored.sort(key=lambda s: -s[0])
     best = scored[0]
     ties = [w for s, w in scored[1:] if abs(s - best[0]) < 1e-9]
@@ -280,7 +354,7 @@ def _plausible(options: list[str], model: Model) -> list[str]:
         lambda c: c in VIETNAMESE_LETTERS,
         lambda c: model.chars.get(c, 0) > 0,
         lambda c: c in COMMON_SYMBOLS,
-        lambda c: unicodedata.category(c) in ("So", "Sk", "Sm", "Po", "Pd", "Pi", "Pf", "Zs", "Mn"),
+        lambda c: unicodedata.category(c) in ("So", "Sk", "Sm", "No", "Po", "Pd", "Pi", "Pf", "Zs", "Mn"),
     ):
         chosen = [c for c in options if keep(c)]
         if chosen:
@@ -290,7 +364,7 @@ def _plausible(options: list[str], model: Model) -> list[str]:
 
 def _sentence_start(chars: list[str], start: int) -> bool:
     """True if a word at ``start`` opens a sentence, a line or a heading."""
-    before = "".join(chars[max(0, start - 12) : start]).rstrip(" *_#>-[(\"'“")
+    before = "".join(chars[max(0, start - 12) : start]).rstrip(" \t*_#>-+[(\"'“•‣◦▪►▶–—")
     return not before or before[-1] in ".!?:\n|"
 
 

@@ -132,3 +132,50 @@ def test_seed_lesson_repaired() -> None:
     assert _no_symbols(repaired) == _no_symbols(expected)
     wrong = [a for a, b in zip(repaired.split("\n"), expected.split("\n"), strict=True) if a != b]
     assert len(wrong) <= 1, wrong
+
+
+@pytest.mark.skipif(not (SHARED / "seed").is_dir(), reason="needs ../shared/seed (present in CI)")
+def test_seed_lesson_repaired_exactly_inside_its_course() -> None:
+    """As `doctor --fix` meets it: the seed arrives in a course whose other
+    lessons are clean; learning from them (never from the seed's own clean
+    copy) restores every byte, navigation emoji included."""
+    seed = (SHARED / "seed" / "000_59c4ee2c49ebbc24.txt").read_text(encoding="utf-8")
+    copy = next(SHARED.glob("corpus/course/07_*/fine_tuning/07_conclusion/02_advanced_*.md"))
+    others = (p.read_text(encoding="utf-8") for p in sorted(SHARED.glob("corpus/course/**/*.md")) if p != copy)
+    model = Model.builtin().merged(Model.learn(others))
+    repaired = repair(seed, model)
+    assert _layout(repaired.text) == _layout(copy.read_text(encoding="utf-8"))
+
+
+def _model(*texts: str) -> Model:
+    return Model.learn(texts)
+
+
+def _damage(clean: str) -> str:
+    return clean.encode("utf-8").decode("cp1254", errors="ignore").replace("\xad", "")
+
+
+def test_a_neighbouring_syllable_decides_what_frequency_cannot() -> None:
+    """trỏ and trề differ by one lost byte; "con trỏ" seen in clean text
+    settles it even though the model has seen trề more often."""
+    clean = "Hai con trỏ chạy dọc mảng."
+    without_pair = Model.builtin().merged(_model("trề", "trề", "trề"))
+    with_pair = without_pair.merged(_model("Mỗi con trỏ giữ một vị trí."))
+    assert repair(_damage(clean), without_pair).text != clean
+    assert repair(_damage(clean), with_pair).text == clean
+
+
+def test_an_unseen_symbol_ranks_by_its_neighbourhood() -> None:
+    """⁴ (U+2074) and APL's ⍴ (U+2374) differ by one lost byte; neither is in
+    the clean text, but superscripts' page is, so ``10⁻⁴`` comes back."""
+    model = Model.builtin().merged(_model("Tốc độ học 10⁻³ hay 10⁻²: “thử” – rồi so sánh."))
+    assert "⁴" not in model.chars
+    assert repair(_damage("Chọn 10⁻⁴ cho mô hình nhỏ."), model).text == "Chọn 10⁻⁴ cho mô hình nhỏ."
+
+
+def test_a_bullet_opens_a_sentence() -> None:
+    """Í loses its second byte (0x8D) and could be í: after a bullet, as
+    after a full stop, the capital is the reading."""
+    model = Model.builtin()
+    assert repair(_damage("\t•\tÍt token rất phổ biến"), model).text == "\t•\tÍt token rất phổ biến"
+    assert repair(_damage("Rất ít token"), model).text == "Rất ít token"
