@@ -16,16 +16,24 @@ from .assemble import splice
 from .config import load
 from .errors import Exit, Finding, PipelineError
 from .formatting import format_lesson, repad_tables
+from .lock import exclusive
 from .pseudo import pseudolocalize
 from .report import Coverage, Progress, Report
 from .run import SHARED, Run
 from .text import Model, heal, hygiene, looks_damaged
 
 
-def extract(root: Path | str = ".", *, progress: Progress | None = None, allow_mojibake: bool = False) -> Report:
-    """Write one template per lesson, and the shared one, under ``locales/templates/``."""
-    run = Run(root, progress, allow_mojibake=allow_mojibake)
-    run.extract()
+def extract(
+    root: Path | str = ".", *, progress: Progress | None = None, allow_mojibake: bool = False, wait: bool = False
+) -> Report:
+    """Write one template per lesson, and the shared one, under ``locales/templates/``.
+
+    Every writing call holds the project's lock (see :mod:`pipeline.lock`):
+    a second run raises, or with ``wait`` queues behind the first.
+    """
+    with exclusive(Path(root), wait):
+        run = Run(root, progress, allow_mojibake=allow_mojibake)
+        run.extract()
     return run.report
 
 
@@ -35,20 +43,29 @@ def update(
     *,
     purge: bool = False,
     progress: Progress | None = None,
+    wait: bool = False,
 ) -> Report:
     """Merge templates into each language's catalogs, keeping all work.
 
     ``purge`` drops obsolete entries: the only way a translation is removed.
     """
-    run = Run(root, progress)
-    run.update(run.langs(langs), purge)
+    with exclusive(Path(root), wait):
+        run = Run(root, progress)
+        run.update(run.langs(langs), purge)
     return run.report
 
 
-def build(root: Path | str = ".", langs: Iterable[str] | None = None, *, progress: Progress | None = None) -> Report:
+def build(
+    root: Path | str = ".",
+    langs: Iterable[str] | None = None,
+    *,
+    progress: Progress | None = None,
+    wait: bool = False,
+) -> Report:
     """Write ``build/<lang>/`` trees from content and catalogs."""
-    run = Run(root, progress)
-    run.build(run.langs(langs))
+    with exclusive(Path(root), wait):
+        run = Run(root, progress)
+        run.build(run.langs(langs))
     return run.report
 
 
@@ -58,12 +75,18 @@ def rebuild(
     *,
     progress: Progress | None = None,
     allow_mojibake: bool = False,
+    wait: bool = False,
 ) -> Report:
     """extract + update + build, parsing each lesson once.
 
     When no file changed since the last complete run, nothing is parsed:
     the run says so (see :mod:`pipeline.state`).
     """
+    with exclusive(Path(root), wait):
+        return _rebuild(root, langs, progress, allow_mojibake)
+
+
+def _rebuild(root: Path | str, langs: Iterable[str] | None, progress: Progress | None, allow_mojibake: bool) -> Report:
     config = load(Path(root))
     folders = [config.content, config.locales, config.build]
     full = not langs and not allow_mojibake
@@ -99,8 +122,15 @@ def _replay(figures: dict[str, object]) -> Report:
     return report
 
 
-def pseudo(root: Path | str = ".", lang: str = "qps", *, progress: Progress | None = None) -> Report:
+def pseudo(
+    root: Path | str = ".", lang: str = "qps", *, progress: Progress | None = None, wait: bool = False
+) -> Report:
     """Build ``build/<lang>/``: every unit pseudo-localized, catalogs untouched."""
+    with exclusive(Path(root), wait):
+        return _pseudo(root, lang, progress)
+
+
+def _pseudo(root: Path | str, lang: str, progress: Progress | None) -> Report:
     run = Run(root, progress)
     if lang in (run.config.source_lang, *run.config.languages):
         raise PipelineError("--lang", 0, f"{lang!r} is a real language of the project: pick a pseudo one (qps)")
@@ -124,11 +154,18 @@ def pseudo(root: Path | str = ".", lang: str = "qps", *, progress: Progress | No
     return run.report
 
 
-def fmt(root: Path | str = ".", check_only: bool = False) -> Report:
+def fmt(root: Path | str = ".", check_only: bool = False, *, wait: bool = False) -> Report:
     """Format source lessons with mdformat, refusing any change beyond layout.
 
     ``check_only`` writes nothing and reports each lesson that would change.
     """
+    if check_only:
+        return _fmt(root, True)
+    with exclusive(Path(root), wait):
+        return _fmt(root, False)
+
+
+def _fmt(root: Path | str, check_only: bool) -> Report:
     run = Run(root, None, dry=check_only)
     for rel in run.lessons:
         doc = run.document(rel)
@@ -159,9 +196,16 @@ class Doctored:
     diffs: list[str]
 
 
-def doctor(root: Path | str = ".", fix: bool = False) -> Doctored:
+def doctor(root: Path | str = ".", fix: bool = False, *, wait: bool = False) -> Doctored:
     """Scan lessons and catalogs for mojibake, non-NFC text, BOMs, mixed line
     ends, invisible characters and invalid UTF-8; ``fix`` repairs atomically."""
+    if not fix:
+        return _doctor(root, False)
+    with exclusive(Path(root), wait):
+        return _doctor(root, True)
+
+
+def _doctor(root: Path | str, fix: bool) -> Doctored:
     import difflib
 
     run = Run(root, None, dry=not fix, allow_mojibake=True)

@@ -34,6 +34,9 @@ Lang = Annotated[
     list[str] | None, typer.Option("--lang", "-l", help="Target language (repeatable); default: all configured.")
 ]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
+Wait = Annotated[
+    bool, typer.Option("--wait", help="If another run is writing the project, wait for it instead of exiting 2.")
+]
 Purge = Annotated[
     bool, typer.Option("--purge", help="Drop obsolete (#~) entries: the only way update removes a translation.")
 ]
@@ -100,29 +103,37 @@ AllowMojibake = Annotated[
 
 
 @app.command()
-def extract(root: Root = Path("."), allow_mojibake: AllowMojibake = False, debug: Debug = False) -> None:
+def extract(
+    root: Root = Path("."), allow_mojibake: AllowMojibake = False, wait: Wait = False, debug: Debug = False
+) -> None:
     """Write one PO template per lesson to locales/templates/."""
-    _execute(lambda bar: api.extract(root, progress=bar, allow_mojibake=allow_mojibake), debug)
+    _execute(lambda bar: api.extract(root, progress=bar, allow_mojibake=allow_mojibake, wait=wait), debug)
 
 
 @app.command()
-def update(root: Root = Path("."), lang: Lang = None, purge: Purge = False, debug: Debug = False) -> None:
+def update(
+    root: Root = Path("."), lang: Lang = None, purge: Purge = False, wait: Wait = False, debug: Debug = False
+) -> None:
     """Merge templates into locales/<lang>/ catalogs, keeping every translation."""
-    _execute(lambda bar: api.update(root, lang, purge=purge, progress=bar), debug)
+    _execute(lambda bar: api.update(root, lang, purge=purge, progress=bar, wait=wait), debug)
 
 
 @app.command()
-def build(root: Root = Path("."), lang: Lang = None, debug: Debug = False) -> None:
+def build(root: Root = Path("."), lang: Lang = None, wait: Wait = False, debug: Debug = False) -> None:
     """Write build/<lang>/ course trees from content/ and the catalogs."""
-    _execute(lambda bar: api.build(root, lang, progress=bar), debug)
+    _execute(lambda bar: api.build(root, lang, progress=bar, wait=wait), debug)
 
 
 @app.command()
 def rebuild(
-    root: Root = Path("."), lang: Lang = None, allow_mojibake: AllowMojibake = False, debug: Debug = False
+    root: Root = Path("."),
+    lang: Lang = None,
+    allow_mojibake: AllowMojibake = False,
+    wait: Wait = False,
+    debug: Debug = False,
 ) -> None:
     """extract + update + build in one run."""
-    _execute(lambda bar: api.rebuild(root, lang, progress=bar, allow_mojibake=allow_mojibake), debug)
+    _execute(lambda bar: api.rebuild(root, lang, progress=bar, allow_mojibake=allow_mojibake, wait=wait), debug)
 
 
 @app.command()
@@ -130,10 +141,11 @@ def doctor(
     root: Root = Path("."),
     fix: Annotated[bool, typer.Option("--fix", help="Repair the files (atomically).")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Show a unified diff of each repair.")] = False,
+    wait: Wait = False,
     debug: Debug = False,
 ) -> None:
     """Find (and fix) mojibake, non-NFC text, BOMs, mixed line ends, invisible characters, invalid UTF-8."""
-    result = _guarded(lambda: api.doctor(root, fix), debug)
+    result = _guarded(lambda: api.doctor(root, fix, wait=wait), debug)
     if diff:
         for text in result.diffs:
             out.print(text, end="", markup=False, highlight=False)
@@ -152,20 +164,22 @@ def doctor(
 def pseudo_command(
     root: Root = Path("."),
     lang: Annotated[str, typer.Option("--lang", "-l", help="Pseudo language code.")] = "qps",
+    wait: Wait = False,
     debug: Debug = False,
 ) -> None:
     """Build a pseudo-localized tree (accented, longer text) in build/<lang>/."""
-    _execute(lambda bar: api.pseudo(root, lang, progress=bar), debug)
+    _execute(lambda bar: api.pseudo(root, lang, progress=bar, wait=wait), debug)
 
 
 @app.command("fmt")
 def fmt_command(
     root: Root = Path("."),
     check: Annotated[bool, typer.Option("--check", help="Write nothing; fail if a lesson would change.")] = False,
+    wait: Wait = False,
     debug: Debug = False,
 ) -> None:
     """Format source lessons with mdformat; changes beyond layout are refused."""
-    _execute(lambda bar: api.fmt(root, check), debug)
+    _execute(lambda bar: api.fmt(root, check, wait=wait), debug)
 
 
 class By(StrEnum):

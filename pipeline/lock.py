@@ -1,0 +1,52 @@
+"""One writer at a time: an advisory lock on the project root.
+
+Two runs writing the same catalogs could interleave their merges and lose a
+translation; the second run says who holds the lock and stops (exit 2), or
+waits for it with ``wait``. The lock is ``flock`` on
+``.pipeline-cache/lock``: the kernel drops it when its holder exits, even on
+SIGKILL, so a crashed run never leaves the project locked.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import PipelineError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: runs are not serialised there
+    fcntl = None  # type: ignore[assignment]
+
+LOCK = Path(".pipeline-cache") / "lock"
+
+
+@contextmanager
+def exclusive(root: Path, wait: bool = False) -> Iterator[None]:
+    """Hold the project's lock for the body; refuse (or wait) if another run has it."""
+    if fcntl is None or not root.is_dir():
+        yield
+        return
+    path = root / LOCK
+    path.parent.mkdir(exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            raise PipelineError(
+                LOCK.as_posix(),
+                0,
+                f"another pipeline run (pid {holder}) is writing this project: "
+                "wait for it to finish, or pass --wait to queue behind it",
+                rule="locked",
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
