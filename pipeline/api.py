@@ -7,7 +7,8 @@ lesson or catalog is reported and skipped, the others go on) and returns a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -15,12 +16,23 @@ from . import catalog, checks, glossary, state, stats
 from .assemble import splice
 from .config import load
 from .errors import Exit, Finding, PipelineError
+from .files import sweep_temp
 from .formatting import format_lesson, repad_tables
 from .lock import exclusive
 from .pseudo import pseudolocalize
 from .report import Coverage, Progress, Report
 from .run import SHARED, Run
 from .text import Model, heal, hygiene, looks_damaged
+
+
+@contextmanager
+def _writing(root: Path | str, wait: bool) -> Iterator[None]:
+    """The project's lock for the body, after sweeping the temporary files a
+    killed run may have left in the folders we write."""
+    with exclusive(Path(root), wait):
+        config = load(Path(root))
+        sweep_temp([config.content, config.locales, config.build, config.root / ".pipeline-cache"])
+        yield
 
 
 def extract(
@@ -31,7 +43,7 @@ def extract(
     Every writing call holds the project's lock (see :mod:`pipeline.lock`):
     a second run raises, or with ``wait`` queues behind the first.
     """
-    with exclusive(Path(root), wait):
+    with _writing(root, wait):
         run = Run(root, progress, allow_mojibake=allow_mojibake)
         run.extract()
     return run.report
@@ -49,7 +61,7 @@ def update(
 
     ``purge`` drops obsolete entries: the only way a translation is removed.
     """
-    with exclusive(Path(root), wait):
+    with _writing(root, wait):
         run = Run(root, progress)
         run.update(run.langs(langs), purge)
     return run.report
@@ -63,7 +75,7 @@ def build(
     wait: bool = False,
 ) -> Report:
     """Write ``build/<lang>/`` trees from content and catalogs."""
-    with exclusive(Path(root), wait):
+    with _writing(root, wait):
         run = Run(root, progress)
         run.build(run.langs(langs))
     return run.report
@@ -82,7 +94,7 @@ def rebuild(
     When no file changed since the last complete run, nothing is parsed:
     the run says so (see :mod:`pipeline.state`).
     """
-    with exclusive(Path(root), wait):
+    with _writing(root, wait):
         return _rebuild(root, langs, progress, allow_mojibake)
 
 
@@ -126,7 +138,7 @@ def pseudo(
     root: Path | str = ".", lang: str = "qps", *, progress: Progress | None = None, wait: bool = False
 ) -> Report:
     """Build ``build/<lang>/``: every unit pseudo-localized, catalogs untouched."""
-    with exclusive(Path(root), wait):
+    with _writing(root, wait):
         return _pseudo(root, lang, progress)
 
 
@@ -161,7 +173,7 @@ def fmt(root: Path | str = ".", check_only: bool = False, *, wait: bool = False)
     """
     if check_only:
         return _fmt(root, True)
-    with exclusive(Path(root), wait):
+    with _writing(root, wait):
         return _fmt(root, False)
 
 
@@ -201,7 +213,7 @@ def doctor(root: Path | str = ".", fix: bool = False, *, wait: bool = False) -> 
     ends, invisible characters and invalid UTF-8; ``fix`` repairs atomically."""
     if not fix:
         return _doctor(root, False)
-    with exclusive(Path(root), wait):
+    with _writing(root, wait):
         return _doctor(root, True)
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import Finding
@@ -38,6 +40,25 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+# What mkstemp names our temporary files: ".<name>.<8 random characters>.tmp".
+_TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+
+
+def sweep_temp(folders: Iterable[Path]) -> int:
+    """Delete temporary files a killed run left behind (a SIGKILL between
+    writing one and renaming it leaves it there). Only call this while
+    holding the project's lock: no other run can be writing one now."""
+    removed = 0
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in folder.rglob(".*.tmp"):
+            if _TEMP.match(path.name) and path.is_file() and not path.is_symlink():
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
 
 
 def read_text(path: Path, shown: str) -> tuple[str | None, Finding | None]:
