@@ -3,9 +3,10 @@
 Only the text of units changes; every byte between and around them is copied
 from the source, so an identity translation reproduces the lesson exactly.
 A translation is refused (the unit keeps its source text, and the refusal is
-reported with file and line) when it would lose or alter a protected span, or
-change the lesson's block structure (a line that starts a list, a heading, a
-table border...).
+reported with file and line) when it adds active content (see
+:mod:`pipeline.safety`), would lose or alter a protected span, or change the
+lesson's block structure (a line that starts a list, a heading, a table
+border...).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 
 from .errors import Finding
 from .markdown import Span, protected_spans
+from .safety import introduced
 from .segments import Document, Unit, block_shape
 
 
@@ -107,6 +109,12 @@ def splice(
         if translation != unit.text:
             translation = translation.strip()  # edge whitespace is never meaningful
             if not translation:
+                continue
+            unsafe = introduced(unit.text, translation)
+            if unsafe:
+                result.findings.append(
+                    _refusal(path, unit, f"adds {', '.join(unsafe)} not in the source", "active-content")
+                )
                 continue
             problem = _span_problem(doc, unit, translation)
             if problem is not None:

@@ -18,7 +18,8 @@ from .assemble import span_texts
 from .errors import Finding
 from .markdown import normalize_newlines, parse, protected_spans
 from .memory import has_vietnamese
-from .segments import Unit
+from .safety import introduced
+from .segments import Unit, unbalanced_dollars
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,22 +30,6 @@ class Entry:
     msgstr: str
     line: int
     fuzzy: bool = False
-
-
-_ACTIVE = [
-    (re.compile(r"<\s*(script|iframe|object|embed|style)\b", re.IGNORECASE), "a <{0}> tag"),
-    (re.compile(r"\son\w+\s*=", re.IGNORECASE), "an on...= event attribute"),
-    (re.compile(r"javascript\s*:", re.IGNORECASE), "a javascript: URL"),
-]
-
-
-def active_content(text: str) -> list[str]:
-    """Active HTML or script in a text: tags, event attributes, js URLs."""
-    found = []
-    for pattern, label in _ACTIVE:
-        for m in pattern.finditer(text):
-            found.append(label.format(m.group(1).lower()) if m.groups() else label)
-    return found
 
 
 def _outside_spans(text: str) -> str:
@@ -75,14 +60,14 @@ def entry_findings(path: str, entries: Iterable[Entry], lang: str, source_lang: 
                     "link destinations and HTML tags from the source as they are",
                 )
             )
-        introduced = [a for a in active_content(e.msgstr) if a not in active_content(e.msgid)]
-        if introduced:
+        unsafe = introduced(e.msgid, e.msgstr)
+        if unsafe:
             findings.append(
                 Finding(
                     path,
                     e.line,
                     "active-content",
-                    f"translation adds {', '.join(sorted(set(introduced)))} not in the source: remove it",
+                    f"translation adds {', '.join(unsafe)} not in the source: remove it",
                 )
             )
         if source_lang == "vi" and lang != "vi" and has_vietnamese(_outside_spans(e.msgstr)):
@@ -118,29 +103,9 @@ def header_findings(path: str, metadata: dict[str, str], lang: str, plural_forms
     return findings
 
 
-_DOLLAR = re.compile(r"(?<!\\)\$")
-
-
 def source_findings(path: str, text: str, units: Iterable[Unit], mojibake: str = "warning") -> list[Finding]:
     """Lint of a source lesson: unbalanced `$` and mojibake."""
-    findings = []
-    for unit in units:
-        rest = []
-        pos = 0
-        for span in unit.spans:
-            rest.append(unit.text[pos : span.start])
-            pos = span.end
-        rest.append(unit.text[pos:])
-        if _DOLLAR.search("".join(rest)):
-            findings.append(
-                Finding(
-                    path,
-                    unit.line,
-                    "unbalanced-dollar",
-                    "a `$` opens no math here: close the formula or write `\\$` for a dollar sign",
-                    "warning",
-                )
-            )
+    findings = unbalanced_dollars(path, units)
     for number, line in enumerate(text.splitlines(), 1):
         if ftfy.badness.is_bad(line):
             findings.append(

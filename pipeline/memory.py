@@ -14,7 +14,10 @@ from rapidfuzz import fuzz, process
 
 # A link whose text a translator translates and whose destination stays:
 # "📌 **[Định lý Bayes](bai_04.md)**", "[Đọc bài →](bai_01.md)".
-_LINK = re.compile(r"(?P<pre>[^\w\[\]]*)\[(?P<text>[^\[\]]+)\]\((?P<dest>[^()\s]+)\)(?P<post>[^\w\[\]]*)")
+# Anchored (it is only ever matched whole) and possessive (*+, ++: each class
+# excludes the character that follows it, so giving nothing back changes no
+# match): linear on any line.
+_LINK = re.compile(r"\A(?P<pre>[^\w\[\]]*+)\[(?P<text>[^\[\]]++)\]\((?P<dest>[^()\s]++)\)(?P<post>[^\w\[\]]*+)")
 # Vietnamese letters: anything with a diacritic used by Vietnamese, and đ.
 _VIETNAMESE = set(
     "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"

@@ -6,13 +6,14 @@ of success: 0, 1 for a failed check, 2 for unusable input.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from .errors import Exit, Finding
 
 # Findings that mean "a check failed" (exit 1) rather than "bad input" (exit 2).
-CHECK_RULES = {"protected-span", "structure", "glossary-term", "fmt"}
+CHECK_RULES = {"protected-span", "active-content", "structure", "glossary-term", "fmt"}
 
 
 class Progress(Protocol):
@@ -40,13 +41,36 @@ class Coverage:
         return 100.0 * self.translated / self.total if self.total else 100.0
 
 
+class Findings(list[Finding]):
+    """Findings, each kept once: a problem that two steps of a run meet (a
+    broken catalog read by update and by build) is one message."""
+
+    def __init__(self, items: Iterable[Finding] = ()) -> None:
+        super().__init__()
+        self._seen: set[Finding] = set()
+        self.extend(items)
+
+    def append(self, finding: Finding) -> None:
+        if finding not in self._seen:
+            self._seen.add(finding)
+            super().append(finding)
+
+    def extend(self, findings: Iterable[Finding]) -> None:
+        for finding in findings:
+            self.append(finding)
+
+    def __iadd__(self, findings: Iterable[Finding]) -> Findings:
+        self.extend(findings)
+        return self
+
+
 @dataclass
 class Report:
     lessons: int = 0
     entries: int = 0
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=Findings)
     coverage: dict[str, Coverage] = field(default_factory=dict)
     dry: bool = False  # nothing was written: the files listed would change
 
