@@ -199,6 +199,7 @@ def _fmt(root: Path | str, check_only: bool) -> Report:
             if check_only:
                 run.report.findings.append(Finding(shown, 1, "fmt", "not in canonical form: run `pipeline fmt`"))
             run.write(run.config.content / rel, formatted)
+    run.settle()
     return run.report
 
 
@@ -256,6 +257,7 @@ def _doctor(root: Path | str, fix: bool) -> Doctored:
                 )
             )
             run.write(path, healed.text)
+    run.settle()
     return Doctored(run.report, diffs)
 
 
@@ -350,7 +352,9 @@ def check(
     run.build(chosen)
     # Refusals at build are already reported against the catalogs above.
     findings += [
-        f for f in run.report.findings if f.rule not in ("protected-span", "catalog-syntax", "catalog-duplicate")
+        f
+        for f in run.report.findings
+        if f.rule not in ("protected-span", "active-content", "catalog-syntax", "catalog-duplicate")
     ]
     findings += _broken_links(run)
     findings += _coverage(run, chosen, min_coverage)

@@ -207,10 +207,16 @@ def merge(
     po = polib.POFile(wrapwidth=WRAP)
     po.header, po.metadata = _header(pot, old, lang)
     old_entries = [e for e in old if _translated(e) or e.tcomment] if old is not None else []
+    # Units are never plural: an entry with plural forms (a translator's
+    # tool made it) is no match for one. Its singular form is offered, as
+    # fuzzy, to a unit of the same text (both could not stay: msgfmt refuses
+    # an obsolete entry beside an active one); any other is kept obsolete.
+    singular = [e for e in old_entries if not e.msgid_plural]
+    plural = {(e.msgctxt, e.msgid): e for e in old_entries if e.msgid_plural and e.msgstr_plural.get(0)}
     exact: dict[tuple[str | None, str], polib.POEntry] = {}
     squashed: dict[tuple[str | None, str], polib.POEntry] = {}
     # Active entries win over obsolete ones with the same text.
-    for entry in sorted(old_entries, key=lambda e: e.obsolete):
+    for entry in sorted(singular, key=lambda e: e.obsolete):
         exact.setdefault((entry.msgctxt, entry.msgid), entry)
         squashed.setdefault((entry.msgctxt, _squash(entry.msgid)), entry)
     used: set[int] = set()
@@ -229,22 +235,31 @@ def merge(
         if match is not None:
             _carry(entry, match)
             used.add(id(match))
+        elif (forms := plural.get((entry.msgctxt, entry.msgid))) is not None:
+            entry.msgstr = nfc(forms.msgstr_plural[0])
+            entry.flags = ["fuzzy"]
+            _comment(entry, [f"{_TM}the singular form (msgstr[0]) of a plural entry of this text"])
+            used.add(id(forms))
         else:
             pending.append(entry)
-    free = [e for e in old_entries if id(e) not in used and _translated(e)]
+    free = [e for e in singular if id(e) not in used and _translated(e)]
     for entry in pending:
         _fill(entry, free, used, settings, helpers)
     # Work that no longer has a place stays in the file as obsolete (#~),
     # unless the very same translation is active anyway.
     active = {(e.msgctxt, e.msgid, e.msgstr) for e in po}
     for old_entry in old_entries:
-        if id(old_entry) in used or helpers.purge or (old_entry.msgctxt, old_entry.msgid, old_entry.msgstr) in active:
+        same = not old_entry.msgid_plural and (old_entry.msgctxt, old_entry.msgid, old_entry.msgstr) in active
+        if id(old_entry) in used or helpers.purge or same:
             continue
         po.append(
             polib.POEntry(
                 msgid=old_entry.msgid,
                 msgctxt=old_entry.msgctxt,
                 msgstr=old_entry.msgstr,
+                # plural forms are a translator's work too (no unit has them)
+                msgid_plural=old_entry.msgid_plural,
+                msgstr_plural=dict(old_entry.msgstr_plural),
                 tcomment=old_entry.tcomment,
                 flags=list(old_entry.flags),
                 obsolete=True,
@@ -316,6 +331,10 @@ _PO_LINE = re.compile(rf"^(?:#[~|]\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?
 
 
 def _syntax_error(text: str) -> tuple[int, str] | None:
+    if "\0" in text:
+        return text.count("\n", 0, text.index("\0")) + 1, "a NUL byte (is the file UTF-16?)"
+    if text.startswith("\ufeff"):
+        return 1, "a byte order mark (U+FEFF) starts the file: save it as UTF-8 without one"
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if not stripped or (stripped.startswith("#") and not stripped.startswith(("#~", "#|"))):
@@ -352,7 +371,59 @@ def loads(text: str, path: str) -> polib.POFile:
                 "catalog-duplicate",
             )
         seen[key] = entry.linenum
+    _check_header(text, po, path)
     return po
+
+
+_CHARSET = re.compile(r"charset\s*=\s*([^\s;]+)", re.IGNORECASE)
+_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)\s*;\s*plural\s*=")
+
+
+def _header_line(text: str, field: str) -> int:
+    """Line of a header field in the file (1 if it is not found)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith(f'"{field}:'):
+            return number
+    return 1
+
+
+def _check_header(text: str, po: polib.POFile, path: str) -> None:
+    """What makes a parsed catalog unusable: a charset other than the UTF-8
+    it was read as, or plural forms that disagree with its Plural-Forms
+    (GNU msgfmt refuses both)."""
+    m = _CHARSET.search(po.metadata.get("Content-Type", ""))
+    if m and m.group(1).lower() not in ("utf-8", "utf8"):
+        raise PipelineError(
+            path,
+            _header_line(text, "Content-Type"),
+            f"catalog says charset={m.group(1)}, but catalogs are read and written as UTF-8: convert it "
+            "(msgconv --to-code=UTF-8) or, if it is UTF-8 already, correct the header",
+            "bad-header",
+        )
+    plural = [e for e in po if e.msgid_plural and not e.obsolete]
+    if not plural:
+        return
+    forms = _NPLURALS.search(po.metadata.get("Plural-Forms", ""))
+    if forms is None:
+        raise PipelineError(
+            path,
+            plural[0].linenum,
+            f"entry {plural[0].msgid[:40]!r} has plural forms, but the header has no valid Plural-Forms",
+            "bad-header",
+        )
+    wanted = int(forms.group(1))
+    header = _header_line(text, "Plural-Forms")
+    for entry in plural:
+        have = sorted(entry.msgstr_plural)
+        if have != list(range(wanted)):
+            counted = f"{len(have)} plural form{'' if len(have) == 1 else 's'}"
+            raise PipelineError(
+                path,
+                entry.linenum,
+                f"entry {entry.msgid[:40]!r} has {counted}, but Plural-Forms (line {header}) says "
+                f"nplurals={wanted}: give it exactly {wanted}",
+                "plural-forms",
+            )
 
 
 def translations(po: polib.POFile) -> dict[tuple[str | None, str], str]:

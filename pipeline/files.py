@@ -7,6 +7,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from .errors import Finding
@@ -17,17 +18,18 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Atomically replace ``path`` with ``data`` unless it already holds it.
-
-    Unchanged files keep their bytes and modification time, so a rebuild
-    with nothing to do writes nothing.
-    """
+def unchanged(path: Path, data: bytes) -> bool:
+    """True if ``path`` already holds exactly ``data``."""
     try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
+        return path.read_bytes() == data
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return False
+
+
+def replace(path: Path, data: bytes) -> None:
+    """Atomically replace ``path`` with ``data``: a temporary file in the
+    same folder, flushed and fsynced, then renamed over it. A reader (or a
+    run killed half-way) sees the old bytes or the new, never a mix."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -39,7 +41,49 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Atomically replace ``path`` with ``data`` unless it already holds it.
+
+    Unchanged files keep their bytes and modification time, so a rebuild
+    with nothing to do writes nothing.
+    """
+    if unchanged(path, data):
+        return False
+    replace(path, data)
     return True
+
+
+class Writer:
+    """Atomic writes on a few threads.
+
+    Each write waits on the disk (fsync), not on the CPU, so a cold run
+    that writes hundreds of files overlaps them with its own work. Writes
+    to one path keep their order; :meth:`settle` waits for all of them and
+    returns the ones that failed.
+    """
+
+    def __init__(self, threads: int = 4) -> None:
+        self.threads = threads
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: dict[Path, Future[None]] = {}
+
+    def submit(self, path: Path, data: bytes) -> None:
+        earlier = self._pending.get(path)
+        if earlier is not None:
+            wait([earlier])  # the same file twice: the later bytes must win
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="pipeline-write")
+        self._pending[path] = self._pool.submit(replace, path, data)
+
+    def settle(self) -> list[tuple[Path, BaseException]]:
+        failed = [(path, exc) for path, future in self._pending.items() if (exc := future.exception()) is not None]
+        self._pending.clear()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        return failed
 
 
 # What mkstemp names our temporary files: ".<name>.<8 random characters>.tmp".
@@ -61,12 +105,19 @@ def sweep_temp(folders: Iterable[Path]) -> int:
     return removed
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def read_text(path: Path, shown: str) -> tuple[str | None, Finding | None]:
-    """The file as UTF-8 text, or a finding naming the line of the bad byte."""
+    """The file as UTF-8 text, or a finding naming the line of the bad byte
+    (or saying the file is UTF-16, the usual cause of such a byte at its start)."""
     data = path.read_bytes()
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
+        if data[:2] in _UTF16_BOMS:
+            why = "UTF-16 text (it starts with a UTF-16 byte order mark), not UTF-8: save the file as UTF-8"
+            return None, Finding(shown, 1, "encoding", why)
         line = data.count(b"\n", 0, exc.start) + 1
         bad = data[exc.start : exc.start + 1].hex()
         return None, Finding(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -156,6 +156,11 @@ def _hide_math_pipes(text: str) -> str:
     return "\n".join(lines)
 
 
+def max_nesting() -> int:
+    """How deep blocks may nest (lists, quotes): markdown-it skips what lies deeper."""
+    return int(_parser(False).options["maxNesting"])
+
+
 def parse(text: str, env: dict[str, Any] | None = None, inline: bool = True) -> list[Token]:
     """Tokens of ``text`` (newline-normalized), filling ``env``.
 
@@ -171,6 +176,19 @@ def protected_spans(text: str, env: dict[str, Any] | None = None) -> list[Span]:
     ``env`` is the document's parse environment, so reference links and
     footnotes resolve as they do in the lesson.
     """
+    if not env or not (env.get("references") or env.get("footnotes")):
+        return list(_plain_spans(text))
+    return _spans(text, env)
+
+
+@lru_cache(maxsize=4096)
+def _plain_spans(text: str) -> tuple[Span, ...]:
+    """Spans of a text that needs no document context: navigation lines and
+    footers recur in every lesson, and are parsed once per run of them."""
+    return tuple(_spans(text, None))
+
+
+def _spans(text: str, env: dict[str, Any] | None) -> list[Span]:
     local: dict[str, Any] = dict(env or {})
     local[_SPANS_KEY] = []
     _span_parser().parseInline(text, local)

@@ -16,7 +16,7 @@ from . import incremental as inc
 from .assemble import splice
 from .config import Config, load
 from .errors import Finding, PipelineError
-from .files import read_text, write_if_changed
+from .files import Writer, read_text, unchanged
 from .formatting import repad_tables
 from .memory import Memory, Record
 from .report import Coverage, Progress, Report, Silent
@@ -55,6 +55,7 @@ class Run:
         # and keeps what it would write in `outputs`.
         self.dry = dry
         self.outputs: dict[Path, bytes] = {}
+        self._writer = Writer()
         self.report = Report(dry=dry)
         self.progress: Progress = progress or Silent()
         self.settings = catalog.Settings(
@@ -66,16 +67,46 @@ class Run:
         content = self.config.content
         if not content.is_dir():
             raise PipelineError(self.shown(content), 0, "no content folder: lessons go in content/")
-        files = sorted(
-            p.relative_to(content).as_posix()
-            for p in content.rglob("*")
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(content).parts)
-        )
+        # rglob does not descend into linked folders; a link is followed only
+        # when it resolves inside content/ (a file outside is never read).
+        inside = content.resolve()
+        files: list[str] = []
+        for path in content.rglob("*"):
+            rel = path.relative_to(content)
+            if any(part.startswith(".") for part in rel.parts):
+                continue
+            if path.is_symlink():
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    # a missing target or a loop: no lesson to read
+                    self.report.findings.append(
+                        Finding(self.shown(path), 0, "symlink", "symbolic link to nothing (broken or a loop): fix it")
+                    )
+                    continue
+                if not target.is_relative_to(inside):
+                    what = "folder" if target.is_dir() else "file"
+                    self.report.findings.append(
+                        Finding(
+                            self.shown(path),
+                            0,
+                            "symlink",
+                            f"symbolic link to a {what} outside {self.shown(content)}/ ({target}): refused, not "
+                            f"read (copy the {what} into {self.shown(content)}/ instead)",
+                        )
+                    )
+                    continue
+            if not path.is_file():
+                continue
+            if Path(rel).with_suffix("").as_posix() == SHARED and rel.suffix.lower() in MARKDOWN_SUFFIXES:
+                self.report.findings.append(
+                    Finding(self.shown(path), 0, "input", f"{SHARED} is the shared catalog's name: rename the lesson")
+                )
+                continue
+            files.append(rel.as_posix())
+        files.sort()
         self.lessons = [f for f in files if Path(f).suffix.lower() in MARKDOWN_SUFFIXES]
         self.assets = [f for f in files if Path(f).suffix.lower() not in MARKDOWN_SUFFIXES]
-        clash = [x for x in self.lessons if Path(x).with_suffix("").as_posix() == SHARED]
-        if clash:
-            raise PipelineError(self.shown(content / clash[0]), 1, f"{SHARED} is the shared catalog's name: rename it")
         self.report.lessons = len(self.lessons)
         self._docs: dict[str, Document | None] = {}
         self._templates: dict[str, catalog.polib.POFile | None] = {}
@@ -105,20 +136,59 @@ class Run:
 
     # -- reading -------------------------------------------------------------
 
+    def _escapes(self, path: Path) -> str | None:
+        """Why writing or removing ``path`` would leave the project, or None.
+
+        A symlink (build/en -> /somewhere) or a setting (build_dir =
+        "../x") must never carry output out of the root.
+        """
+        root = self.config.root.resolve()
+        real = path.parent.resolve() / path.name
+        if real.is_relative_to(root):
+            return None
+        folder = next(
+            (f for f in (self.config.build, self.config.locales, self.config.content) if path.is_relative_to(f)),
+            None,
+        )
+        if folder is not None and folder.resolve().is_relative_to(root):
+            return f"refusing to write outside {self.shown(folder)}/: the path resolves to {real} (through a symlink)"
+        return f"refusing to write outside the project root: the path resolves to {real} (check the settings)"
+
     def write(self, path: Path, text: str | bytes) -> None:
         data = text.encode("utf-8") if isinstance(text, str) else text
+        escape = self._escapes(path)
+        if escape is not None:
+            self.report.findings.append(Finding(self.shown(path), 0, "outside-root", escape))
+            return
         if self.dry:
             self.outputs[path] = data
             if not path.is_file() or path.read_bytes() != data:
                 self.report.written.append(self.shown(path))
-        elif write_if_changed(path, data):
+        elif not unchanged(path, data):
+            self._writer.submit(path, data)
             self.report.written.append(self.shown(path))
             self.records.wrote(self.shown(path), data)
+
+    def settle(self) -> None:
+        """Wait for every write in flight; a failed one becomes a finding.
+
+        Called at the end of each step (a step may read what the one before
+        wrote) and before removing stale files.
+        """
+        for path, exc in self._writer.settle():
+            self.report.findings.append(Finding(self.shown(path), 0, "write-failed", f"cannot write the file: {exc}"))
 
     def document(self, lesson: str) -> Document | None:
         if lesson not in self._docs:
             path = self.config.content / lesson
             text, problem = read_text(path, self.shown(path))
+            if problem is None and text is not None and "\0" in text:
+                problem = Finding(
+                    self.shown(path),
+                    text.count("\n", 0, text.index("\0")) + 1,
+                    "encoding",
+                    "holds a NUL byte: the file is binary, or UTF-16 without a byte order mark; save it as UTF-8 text",
+                )
             if problem is not None:
                 self.report.findings.append(problem)
                 self._docs[lesson] = None
@@ -154,7 +224,7 @@ class Run:
             return None
         text, problem = read_text(path, self.shown(path))
         if problem is not None:
-            raise PipelineError(problem.path, problem.line, problem.message)
+            raise PipelineError(problem.path, problem.line, problem.message, problem.rule)
         assert text is not None
         return catalog.loads(text, self.shown(path))
 
@@ -204,7 +274,9 @@ class Run:
                     "entries": len(pot),
                     "build": {},
                 }
-        keep = {self.template_path(x) for x in [*self._templates, *self._replayed]}
+        # A lesson unreadable this run keeps its template: it is back when the lesson is.
+        unreadable = [x for x in self.lessons if x not in self._replayed and self.document(x) is None]
+        keep = {self.template_path(x) for x in [*self._templates, *self._replayed, *unreadable]}
         self._remove_stale(self.config.locales / "templates", keep, ".pot")
 
     def _replay_shared(self) -> bool:
@@ -348,6 +420,7 @@ class Run:
                         )
                     )
             self._report_orphans(lang)
+        self.settle()  # build reads these catalogs
 
     def _catalogs_unchanged(self, lang: str) -> bool:
         """True if every catalog of a language (and its glossary) is as the
@@ -547,7 +620,13 @@ class Run:
         doc = self.document(lesson)
         source = self.config.content / lesson
         if doc is None:
-            self.write(target, source.read_bytes())
+            data = source.read_bytes()
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                return  # not text: nothing to publish (the page built from it before, if any, stays)
+            if "\0" not in text:
+                self.write(target, data)  # refused at extract (mojibake): shown as it is
             return
         own = self._translations(lesson, lang)
 
@@ -588,10 +667,13 @@ class Run:
         return text[:at] + notice + newline + newline + text[at:]
 
     def _remove_stale(self, folder: Path, keep: set[Path], suffix: str | None) -> None:
+        self.settle()
         if not folder.is_dir():
             return
         for path in sorted(folder.rglob("*")):
             if path.is_file() and path not in keep and (suffix is None or path.suffix == suffix):
+                if self._escapes(path) is not None:
+                    continue  # never remove a file out of the project
                 if not self.dry:
                     path.unlink()
                     self.records.wrote(self.shown(path), None)

@@ -8,16 +8,23 @@ into the original bytes without re-rendering any Markdown.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from markdown_it.token import Token
 
 from .errors import Finding
-from .markdown import PIPE_IN_MATH, Span, parse, protected_spans
+from .markdown import PIPE_IN_MATH, Span, max_nesting, parse, protected_spans
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_NEWLINE_NAMES = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}
+BOM = "\ufeff"
+# Block containers whose content markdown-it parses one level deeper: past
+# its nesting limit, that content yields no tokens at all.
+_CONTAINERS = {"blockquote_open", "list_item_open", "footnote_open", "footnote_reference_open"}
+_DOLLAR = re.compile(r"(?<!\\)\$")
 _DIRECTIVE = re.compile(r"<!--\s*i18n:\s*([\w-]+)\s*(.*?)\s*-->", re.DOTALL)
 DEFAULT_REGIONS = (
     ("<!-- Aero-Navigation-Start -->", "<!-- Aero-Navigation-End -->"),
@@ -73,7 +80,7 @@ class Document:
     # protected spans are found in the same context as the source's.
     env: dict[str, Any] = field(default_factory=dict)
     shape: list[tuple[str, str, int]] = field(default_factory=list)  # see block_shape()
-    body_start: int = 0  # offset just after the front matter, if any
+    body_start: int = 0  # offset just after the byte order mark and front matter, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +130,25 @@ class _Segmenter:
         self.active = _Directives()  # applying to the current block
         self.active_level = -1
         self.lines = _lines(text)
+        self.doc = Document(text)
+        if text.startswith(BOM):
+            # A byte order mark is no text: the parser must not see it (a
+            # heading would become a paragraph); the built trees keep it
+            # first, before any notice.
+            first = self.lines[0]
+            self.lines[0] = _Line(first.start + 1, first.end, first.newline)
+            self.doc.body_start = 1
+            self.doc.findings.append(
+                Finding(
+                    path,
+                    1,
+                    "bom",
+                    "starts with a byte order mark (U+FEFF), kept as it is: `pipeline doctor --fix` removes it",
+                    "warning",
+                )
+            )
         # markdown-it's view of the text: one \n per line end, NUL replaced.
         self.norm = "\n".join(text[ln.start : ln.end] for ln in self.lines).replace("\0", "\ufffd")
-        self.doc = Document(text)
         self.env = self.doc.env
         self._cell_end = (-1, 0)  # (line, offset) where the last cell ended
 
@@ -134,8 +157,20 @@ class _Segmenter:
         return self.text[ln.start : ln.end].replace("\0", "\ufffd")
 
     def run(self) -> Document:
+        if not self.text.removeprefix(BOM).strip():
+            self.doc.findings.append(
+                Finding(
+                    self.path,
+                    0,
+                    "empty-lesson",
+                    "lesson is empty: nothing to translate, its pages are empty",
+                    "warning",
+                )
+            )
+        self._check_newlines()
         tokens = parse(self.norm, self.env, inline=False)
-        self.doc.shape = [(t.type, t.tag, t.nesting) for t in tokens]
+        self.doc.shape = _shape(tokens)
+        self._check_nesting(tokens)
         if tokens and tokens[0].type == "front_matter" and tokens[0].map:
             end = tokens[0].map[1]
             self.doc.body_start = self.lines[end].start if end < len(self.lines) else len(self.text)
@@ -175,7 +210,52 @@ class _Segmenter:
         # Footnote definitions come last in the token stream: restore the
         # source order that splicing and the catalogs rely on.
         self.doc.units.sort(key=lambda unit: unit.pieces[0].start)
+        self.doc.findings.extend(unbalanced_dollars(self.path, self.doc.units))
         return self.doc
+
+    # -- source lint -----------------------------------------------------------
+
+    def _check_newlines(self) -> None:
+        """Legal but fragile: line ends of more than one kind."""
+        kinds = Counter(ln.newline for ln in self.lines if ln.newline)
+        if len(kinds) < 2:
+            return
+        usual = kinds.most_common(1)[0][0]
+        at = next(i for i, ln in enumerate(self.lines) if ln.newline not in ("", usual))
+        counts = ", ".join(f"{n} {_NEWLINE_NAMES[kind]}" for kind, n in kinds.most_common())
+        self.doc.findings.append(
+            Finding(
+                self.path,
+                at + 1,
+                "mixed-newlines",
+                f"mixes line ends ({counts}); this line ends in {_NEWLINE_NAMES[self.lines[at].newline]}: "
+                "save the file with one kind of line end",
+                "warning",
+            )
+        )
+
+    def _check_nesting(self, tokens: list[Token]) -> None:
+        """Text nested past the parser's limit yields no tokens: say so once."""
+        limit = max_nesting()
+        for tok in tokens:
+            if tok.nesting != 1 or tok.type not in _CONTAINERS or tok.level + 1 < limit or tok.map is None:
+                continue
+            # The container's map ends where its cut-off content did: for a
+            # list item, that is the end of the enclosing block or lesson.
+            first, end = tok.map[0], min(tok.map[1], len(self.lines))
+            if any(ch.isalpha() for i in range(first, end) for ch in self.line_text(i)):
+                where = f"line {first + 1}" if end - first <= 1 else f"lines {first + 1} to {end}"
+                self.doc.findings.append(
+                    Finding(
+                        self.path,
+                        first + 1,
+                        "too-deep",
+                        f"lists and quotes nested more than {limit} levels deep: the text of {where} is not "
+                        "extracted and stays untranslated",
+                        "warning",
+                    )
+                )
+                return
 
     # -- directives and boilerplate regions -------------------------------
 
@@ -359,10 +439,42 @@ class _Segmenter:
             )
 
 
+def unbalanced_dollars(path: str, units: Iterable[Unit]) -> list[Finding]:
+    """Units with a `$` that opens no math (outside every protected span)."""
+    findings = []
+    for unit in units:
+        rest = []
+        pos = 0
+        for span in unit.spans:
+            rest.append(unit.text[pos : span.start])
+            pos = span.end
+        rest.append(unit.text[pos:])
+        if _DOLLAR.search("".join(rest)):
+            findings.append(
+                Finding(
+                    path,
+                    unit.line,
+                    "unbalanced-dollar",
+                    "a `$` opens no math here: close the formula or write `\\$` for a dollar sign",
+                    "warning",
+                )
+            )
+    return findings
+
+
 def block_shape(text: str) -> list[tuple[str, str, int]]:
     """A lesson's block structure: what a translation must never change."""
-    norm = "\n".join(_LINE_END.split(text)).replace("\0", "\ufffd")
-    return [(t.type, t.tag, t.nesting) for t in parse(norm, {}, inline=False)]
+    norm = "\n".join(_LINE_END.split(text.removeprefix(BOM))).replace("\0", "\ufffd")
+    return _shape(parse(norm, {}, inline=False))
+
+
+# One tuple per kind of block token, shared by every lesson: a shape holds
+# thousands of entries of a few dozen kinds, kept for each lesson of a run.
+_KINDS: dict[tuple[str, str, int], tuple[str, str, int]] = {}
+
+
+def _shape(tokens: list[Token]) -> list[tuple[str, str, int]]:
+    return [_KINDS.setdefault(key, key) for key in ((t.type, t.tag, t.nesting) for t in tokens)]
 
 
 def segment(text: str, path: str = "<text>", regions: Sequence[tuple[str, str]] = DEFAULT_REGIONS) -> Document:
