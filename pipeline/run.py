@@ -7,7 +7,12 @@ raising them, and, for a rebuild, skips what the last run left unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +34,47 @@ SHARED = "_shared"
 # A catalog whose lesson is gone is taken for a renamed lesson's when at least
 # this share of the new lesson's text has translations in it.
 RENAME_OVERLAP = 0.5
+
+
+# Below this many lessons to parse, worker processes cost more than they save.
+PARALLEL_MIN = 24
+
+
+def load_lesson(
+    path: Path, shown: str, regions: Sequence[tuple[str, str]], allow_mojibake: bool
+) -> tuple[Document | None, list[Finding]]:
+    """A lesson read and segmented, or None and why it cannot be."""
+    text, problem = read_text(path, shown)
+    if problem is None and text is not None and "\0" in text:
+        problem = Finding(
+            shown,
+            text.count("\n", 0, text.index("\0")) + 1,
+            "encoding",
+            "holds a NUL byte: the file is binary, or UTF-16 without a byte order mark; save it as UTF-8 text",
+        )
+    if problem is not None:
+        return None, [problem]
+    assert text is not None
+    if not allow_mojibake:
+        damaged = next((n for n, line in enumerate(text.split("\n"), 1) if looks_damaged(line)), None)
+        if damaged is not None:
+            # Garbage in the catalogs would reach translators and readers.
+            return None, [
+                Finding(
+                    shown,
+                    damaged,
+                    "mojibake",
+                    "lesson looks like mojibake (UTF-8 read as Windows-1254): run `pipeline doctor --fix` "
+                    "(or pass --allow-mojibake)",
+                )
+            ]
+    return segment(text, shown, regions), []
+
+
+def _load_chunk(
+    items: list[tuple[str, Path, str]], regions: Sequence[tuple[str, str]], allow_mojibake: bool
+) -> list[tuple[str, tuple[Document | None, list[Finding]]]]:
+    return [(lesson, load_lesson(path, shown, regions, allow_mojibake)) for lesson, path, shown in items]
 
 
 class Run:
@@ -109,6 +155,7 @@ class Run:
         self.assets = [f for f in files if Path(f).suffix.lower() not in MARKDOWN_SUFFIXES]
         self.report.lessons = len(self.lessons)
         self._docs: dict[str, Document | None] = {}
+        self._loaded: dict[str, tuple[Document | None, list[Finding]]] = {}  # see prefetch()
         self._templates: dict[str, catalog.polib.POFile | None] = {}
 
     # -- paths ---------------------------------------------------------------
@@ -181,42 +228,39 @@ class Run:
     def document(self, lesson: str) -> Document | None:
         if lesson not in self._docs:
             path = self.config.content / lesson
-            text, problem = read_text(path, self.shown(path))
-            if problem is None and text is not None and "\0" in text:
-                problem = Finding(
-                    self.shown(path),
-                    text.count("\n", 0, text.index("\0")) + 1,
-                    "encoding",
-                    "holds a NUL byte: the file is binary, or UTF-16 without a byte order mark; save it as UTF-8 text",
-                )
-            if problem is not None:
-                self.report.findings.append(problem)
-                self._docs[lesson] = None
-            else:
-                assert text is not None
-                damaged = (
-                    None
-                    if self.allow_mojibake
-                    else next((n for n, line in enumerate(text.split("\n"), 1) if looks_damaged(line)), None)
-                )
-                if damaged is not None:
-                    # Garbage in the catalogs would reach translators and readers.
-                    self.report.findings.append(
-                        Finding(
-                            self.shown(path),
-                            damaged,
-                            "mojibake",
-                            "lesson looks like mojibake (UTF-8 read as Windows-1254): run `pipeline doctor --fix` "
-                            "(or pass --allow-mojibake)",
-                        )
-                    )
-                    self._docs[lesson] = None
-                    return None
-                doc = segment(text, self.shown(path), self.config.boilerplate)
-                if lesson not in self._replayed:
-                    self.report.findings.extend(doc.findings)
-                self._docs[lesson] = doc
+            loaded = self._loaded.pop(lesson, None)
+            if loaded is None:
+                loaded = load_lesson(path, self.shown(path), self.config.boilerplate, self.allow_mojibake)
+            doc, problems = loaded
+            self.report.findings.extend(problems)
+            if doc is not None and lesson not in self._replayed:
+                self.report.findings.extend(doc.findings)
+            self._docs[lesson] = doc
         return self._docs[lesson]
+
+    def prefetch(self, lessons: list[str]) -> None:
+        """Parse many lessons on every core before the steps ask for them.
+
+        Segmenting is most of a cold run's work and each lesson is
+        independent: worker processes (forked, so nothing is imported
+        again) return the documents, and :meth:`document` takes them in
+        the usual order, so findings come out as they would in one process.
+        """
+        workers = min(os.cpu_count() or 1, 8)
+        todo = [x for x in lessons if x not in self._docs and x not in self._loaded]
+        # Forking a process that runs threads may copy a held lock: only
+        # from a single-threaded one (no write is in flight here).
+        if workers < 2 or len(todo) < PARALLEL_MIN or threading.active_count() > 1:
+            return
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return
+        content = self.config.content
+        items = [(x, content / x, self.shown(content / x)) for x in todo]
+        chunks = [items[i :: workers * 4] for i in range(workers * 4)]
+        job = partial(_load_chunk, regions=self.config.boilerplate, allow_mojibake=self.allow_mojibake)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for results in pool.map(job, chunks):
+                self._loaded.update(results)
 
     def read_catalog(self, path: Path) -> catalog.polib.POFile | None:
         """An existing catalog, or None if there is none; raises if unreadable."""
@@ -244,6 +288,7 @@ class Run:
     # -- extract -------------------------------------------------------------
 
     def extract(self) -> None:
+        self.prefetch([x for x in self.lessons if not self._can_replay(x)])
         self.progress.start(len(self.lessons) + 1, "extract")
         for lesson in [*self.lessons, SHARED]:
             self.progress.advance()
@@ -296,11 +341,16 @@ class Run:
         self.new_records.lessons[SHARED] = record
         return True
 
+    def _can_replay(self, lesson: str) -> bool:
+        path = self.config.content / lesson
+        return (
+            lesson in self.records.lessons and self.records.same(path) and self.records.same(self.template_path(lesson))
+        )
+
     def _replay_extract(self, lesson: str) -> bool:
         """Skip a lesson whose text and template are as the last run left them."""
         record = self.records.lessons.get(lesson)
-        path = self.config.content / lesson
-        if record is None or not self.records.same(path) or not self.records.same(self.template_path(lesson)):
+        if record is None or not self._can_replay(lesson):
             return False
         self._replayed.add(lesson)
         self._cached_shared[lesson] = [inc.unit_from_json(u) for u in record["shared"]]
