@@ -262,6 +262,9 @@ def merge(
                 msgstr_plural=dict(old_entry.msgstr_plural),
                 tcomment=old_entry.tcomment,
                 flags=list(old_entry.flags),
+                # what a fuzzy translation was made for, shown again if it comes back
+                previous_msgid=old_entry.previous_msgid,
+                previous_msgctxt=old_entry.previous_msgctxt,
                 obsolete=True,
             )
         )
@@ -327,7 +330,7 @@ _LINE_IN_ERROR = re.compile(r"line (\d+)")
 # polib reads some broken strings without complaint (an unterminated string
 # loses its last character), so each line is checked before polib sees it.
 _STRING = r'"(?:[^"\\]|\\.)*"'
-_PO_LINE = re.compile(rf"^(?:#[~|]\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{_STRING}\s*$")
+_PO_LINE = re.compile(rf"^(?:#(?:~\||~|\|)\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{_STRING}\s*$")
 
 
 def _syntax_error(text: str) -> tuple[int, str] | None:
@@ -372,7 +375,38 @@ def loads(text: str, path: str) -> polib.POFile:
             )
         seen[key] = entry.linenum
     _check_header(text, po, path)
+    _obsolete_previous(text, po)
     return po
+
+
+_OBSOLETE_FIELD = re.compile(r'^#~(\|)? ?(msgctxt|msgid) (".*")$')
+_OBSOLETE_MORE = re.compile(r'^#~(\|)? ?(".*")$')
+
+
+def _obsolete_previous(text: str, po: polib.POFile) -> None:
+    """Give obsolete entries back their ``#~| msgid``: polib writes it but
+    does not read it, and a fuzzy translation revived without it could no
+    longer show the translator what changed."""
+    if "#~|" not in text:
+        return
+    found: dict[tuple[str | None, str], tuple[str | None, str]] = {}
+    for block in text.split("\n\n"):
+        fields: dict[tuple[bool, str], str] = {}
+        current: tuple[bool, str] | None = None
+        for line in block.split("\n"):
+            if m := _OBSOLETE_FIELD.match(line):
+                current = (bool(m.group(1)), m.group(2))
+                fields[current] = polib.unescape(m.group(3)[1:-1])
+            elif current is not None and (m := _OBSOLETE_MORE.match(line)) and bool(m.group(1)) == current[0]:
+                fields[current] += polib.unescape(m.group(2)[1:-1])
+            else:
+                current = None
+        if (True, "msgid") in fields and (False, "msgid") in fields:
+            key = (fields.get((False, "msgctxt")), fields[(False, "msgid")])
+            found[key] = (fields.get((True, "msgctxt")), fields[(True, "msgid")])
+    for entry in po:
+        if entry.obsolete and (previous := found.get((entry.msgctxt, entry.msgid))) is not None:
+            entry.previous_msgctxt, entry.previous_msgid = previous
 
 
 _CHARSET = re.compile(r"charset\s*=\s*([^\s;]+)", re.IGNORECASE)

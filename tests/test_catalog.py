@@ -9,7 +9,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline import api
+from pipeline import api, catalog
 from tests.conftest import msgfmt_check
 
 LESSON = """# Bài một
@@ -263,3 +263,19 @@ def test_broken_catalogs_name_their_line(body: str, line: int, words: str) -> No
         catalog.loads(header + body, "x.po")
     assert caught.value.finding.line == line
     assert words in caught.value.finding.message
+
+
+def test_an_obsolete_fuzzy_entry_keeps_what_it_was_made_for(tmp_path: Path) -> None:
+    """polib writes `#~| msgid` but does not read it back: we do, so a fuzzy
+    translation that goes obsolete and comes back still shows what changed."""
+    text = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '#, fuzzy\n#~| msgid "Câu cũ "\n#~| "dài."\n#~ msgid "Câu mới."\n#~ msgstr "The new sentence."\n'
+    )
+    po = catalog.loads(text, "x.po")
+    (entry,) = [e for e in po if e.obsolete]
+    assert entry.previous_msgid == "Câu cũ dài."
+    assert catalog.loads(catalog.dumps(po), "x.po").obsolete_entries()[0].previous_msgid == "Câu cũ dài."
+    path = tmp_path / "x.po"
+    path.write_text(catalog.dumps(po), encoding="utf-8")
+    assert msgfmt_check(path) == ""
