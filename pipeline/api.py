@@ -27,11 +27,13 @@ from .text import Model, heal, hygiene, looks_damaged
 
 @contextmanager
 def _writing(root: Path | str, wait: bool) -> Iterator[None]:
-    """The project's lock for the body, after sweeping the temporary files a
-    killed run may have left in the folders we write."""
-    with exclusive(Path(root), wait):
-        config = load(Path(root))
-        sweep_temp([config.content, config.locales, config.build, config.root / ".pipeline-cache"])
+    """The project's lock for the body, after sweeping the temporary files
+    a killed run may have left in the folders we write (only then: a walk
+    of every folder would cost each no-op run)."""
+    with exclusive(Path(root), wait) as killed:
+        if killed:
+            config = load(Path(root))
+            sweep_temp([config.content, config.locales, config.build, config.root / ".pipeline-cache"])
         yield
 
 

@@ -25,10 +25,14 @@ LOCK = Path(".pipeline-cache") / "lock"
 
 
 @contextmanager
-def exclusive(root: Path, wait: bool = False) -> Iterator[None]:
-    """Hold the project's lock for the body; refuse (or wait) if another run has it."""
+def exclusive(root: Path, wait: bool = False) -> Iterator[bool]:
+    """Hold the project's lock for the body; refuse (or wait) if another run has it.
+
+    Yields True when the last run that held it never finished (it was
+    killed): it may have left temporary files for the caller to sweep.
+    """
     if fcntl is None or not root.is_dir():
-        yield
+        yield False
         return
     path = root / LOCK
     path.parent.mkdir(exist_ok=True)
@@ -38,7 +42,7 @@ def exclusive(root: Path, wait: bool = False) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            holder = (os.pread(fd, 64, 0).decode("ascii", "replace").split() or ["?"])[0]
             raise PipelineError(
                 LOCK.as_posix(),
                 0,
@@ -46,8 +50,18 @@ def exclusive(root: Path, wait: bool = False) -> Iterator[None]:
                 "wait for it to finish, or pass --wait to queue behind it",
                 rule="locked",
             ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-        yield
+        # The file says "<pid> running" while a run works and "done" after:
+        # finding "running" with the lock free means its run was killed.
+        killed = b"running" in os.pread(fd, 64, 0)
+        _say(fd, f"{os.getpid()} running\n")
+        try:
+            yield killed
+        finally:
+            _say(fd, "done\n")
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def _say(fd: int, text: str) -> None:
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, text.encode("ascii"), 0)
