@@ -150,9 +150,19 @@ COPIED = "copied"  # flag: the source is already in the target language
 _TM = "tm: "  # comment lines saying where a suggestion came from
 
 
+def _edges(msgid: str, msgstr: str) -> str:
+    """``msgstr`` with the msgid's leading and trailing line breaks: GNU
+    msgfmt refuses an entry where only one of the two starts (or ends) with
+    one, and in a unit they mean nothing."""
+    if not msgstr:
+        return msgstr
+    body = msgstr.strip("\n")
+    return ("\n" if msgid.startswith("\n") else "") + body + ("\n" if msgid.endswith("\n") else "")
+
+
 def _carry(new: polib.POEntry, old: polib.POEntry, fuzzy_from: str | None = None) -> None:
     """Move a translator's work from ``old`` onto ``new`` (in NFC)."""
-    new.msgstr = nfc(old.msgstr)
+    new.msgstr = _edges(new.msgid, nfc(old.msgstr))
     new.msgstr_plural = dict(old.msgstr_plural)
     new.tcomment = old.tcomment
     if fuzzy_from is not None:
@@ -212,7 +222,7 @@ def merge(
     # fuzzy, to a unit of the same text (both could not stay: msgfmt refuses
     # an obsolete entry beside an active one); any other is kept obsolete.
     singular = [e for e in old_entries if not e.msgid_plural]
-    plural = {(e.msgctxt, e.msgid): e for e in old_entries if e.msgid_plural and e.msgstr_plural.get(0)}
+    plural = {(e.msgctxt, e.msgid): e for e in old_entries if e.msgid_plural and any(e.msgstr_plural.values())}
     exact: dict[tuple[str | None, str], polib.POEntry] = {}
     squashed: dict[tuple[str | None, str], polib.POEntry] = {}
     # Active entries win over obsolete ones with the same text.
@@ -236,9 +246,10 @@ def merge(
             _carry(entry, match)
             used.add(id(match))
         elif (forms := plural.get((entry.msgctxt, entry.msgid))) is not None:
-            entry.msgstr = nfc(forms.msgstr_plural[0])
+            n, form = next((n, f) for n, f in sorted(forms.msgstr_plural.items()) if f)
+            entry.msgstr = _edges(entry.msgid, nfc(form))
             entry.flags = ["fuzzy"]
-            _comment(entry, [f"{_TM}the singular form (msgstr[0]) of a plural entry of this text"])
+            _comment(entry, [f"{_TM}plural form msgstr[{n}] of a plural entry of this text"])
             used.add(id(forms))
         else:
             pending.append(entry)
@@ -282,7 +293,7 @@ def _fill(
     memory = helpers.memory
     suggestion = memory.lookup(entry.msgid, helpers.tm_threshold) if memory is not None else None
     if suggestion is not None and suggestion.score >= 100:
-        entry.msgstr = suggestion.msgstr
+        entry.msgstr = _edges(entry.msgid, suggestion.msgstr)
         return
     # The closest old translation of this catalog, as msgmerge would.
     local = None
@@ -297,7 +308,7 @@ def _fill(
         used.add(id(source))
         _carry(entry, source, fuzzy_from=source.msgid)
     elif suggestion is not None:
-        entry.msgstr = suggestion.msgstr
+        entry.msgstr = _edges(entry.msgid, suggestion.msgstr)
         entry.flags = ["fuzzy"]
         _comment(entry, [f"{_TM}{suggestion.score:.0f}% match from {suggestion.origin}"])
     elif helpers.copy_untranslatable and not has_vietnamese(entry.msgid):
@@ -338,7 +349,9 @@ def _syntax_error(text: str) -> tuple[int, str] | None:
         return text.count("\n", 0, text.index("\0")) + 1, "a NUL byte (is the file UTF-16?)"
     if text.startswith("\ufeff"):
         return 1, "a byte order mark (U+FEFF) starts the file: save it as UTF-8 without one"
-    for number, line in enumerate(text.splitlines(), 1):
+    # Lines as polib reads them: split on line feeds only (str.splitlines
+    # would also split on U+2028, U+0085... that a msgid may hold raw).
+    for number, line in enumerate(text.split("\n"), 1):
         stripped = line.strip()
         if not stripped or (stripped.startswith("#") and not stripped.startswith(("#~", "#|"))):
             continue
@@ -415,7 +428,7 @@ _NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)\s*;\s*plural\s*=")
 
 def _header_line(text: str, field: str) -> int:
     """Line of a header field in the file (1 if it is not found)."""
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):
         if line.lstrip().startswith(f'"{field}:'):
             return number
     return 1

@@ -35,6 +35,13 @@ def exclusive(root: Path, wait: bool = False) -> Iterator[bool]:
         yield False
         return
     path = root / LOCK
+    if path.parent.is_symlink() or (path.parent.exists() and not path.parent.resolve().is_relative_to(root.resolve())):
+        raise PipelineError(
+            LOCK.parent.as_posix(),
+            0,
+            "the cache folder is a symbolic link: refusing to write through it (delete it; it is rebuilt)",
+            rule="outside-root",
+        )
     path.parent.mkdir(exist_ok=True)
     # O_NOFOLLOW: a lock file planted as a symlink must not make us truncate its target.
     fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)

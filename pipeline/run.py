@@ -52,6 +52,14 @@ def load_lesson(
             "encoding",
             "holds a NUL byte: the file is binary, or UTF-16 without a byte order mark; save it as UTF-8 text",
         )
+    if problem is None and text is not None and "\x04" in text:
+        # EOT separates context from text in a compiled catalog: GNU msgfmt refuses it in a msgid.
+        problem = Finding(
+            shown,
+            text.count("\n", 0, text.index("\x04")) + 1,
+            "encoding",
+            "holds the control character U+0004 (end of transmission), which no catalog can carry: remove it",
+        )
     if problem is not None:
         return None, [problem]
     assert text is not None
@@ -151,7 +159,24 @@ class Run:
                 continue
             files.append(rel.as_posix())
         files.sort()
-        self.lessons = [f for f in files if Path(f).suffix.lower() in MARKDOWN_SUFFIXES]
+        self.lessons = []
+        # bai.md and bai.markdown would share one template and one catalog.
+        named: dict[str, str] = {}
+        for rel in (f for f in files if Path(f).suffix.lower() in MARKDOWN_SUFFIXES):
+            stem = Path(rel).with_suffix("").as_posix()
+            if stem in named:
+                self.report.findings.append(
+                    Finding(
+                        self.shown(content / rel),
+                        0,
+                        "input",
+                        f"same name as {self.shown(content / named[stem])} but for its suffix: the two would share "
+                        "one catalog; rename one (this one is not processed)",
+                    )
+                )
+                continue
+            named[stem] = rel
+            self.lessons.append(rel)
         self.assets = [f for f in files if Path(f).suffix.lower() not in MARKDOWN_SUFFIXES]
         self.report.lessons = len(self.lessons)
         self._docs: dict[str, Document | None] = {}
