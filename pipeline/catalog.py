@@ -362,13 +362,28 @@ def _syntax_error(text: str) -> tuple[int, str] | None:
     return None
 
 
+class _LineFeeds(str):
+    """Catalog text that polib splits into lines at line feeds only.
+
+    polib splits text given as a string with ``str.splitlines()``, which
+    also breaks at U+2028, U+0085, U+001C... that a msgid may hold raw (and
+    that polib itself writes raw): the entry would read back mangled.
+    """
+
+    __slots__ = ()
+
+    def splitlines(self, keepends: bool = False) -> list[str]:  # type: ignore[override]
+        lines = self.split("\n")
+        return [line + "\n" for line in lines] if keepends else [line.removesuffix("\r") for line in lines]
+
+
 def loads(text: str, path: str) -> polib.POFile:
     """Parse a catalog, turning every complaint into a file:line error."""
     problem = _syntax_error(text)
     if problem is not None:
         raise PipelineError(path, problem[0], f"cannot read catalog: {problem[1]}", "catalog-syntax")
     try:
-        po = polib.pofile(text, wrapwidth=WRAP)
+        po = polib.pofile(_LineFeeds(text), wrapwidth=WRAP)
     except (OSError, ValueError, UnicodeError) as exc:
         m = _LINE_IN_ERROR.search(str(exc))
         raise PipelineError(
