@@ -23,8 +23,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from pipeline.cli import app
 from tests.conftest import msgfmt_check
