@@ -203,3 +203,19 @@ def test_a_hostile_lesson_builds_in_bounded_time(tmp_path: Path) -> None:
     took = time.perf_counter() - start
     assert report.lessons == len(ADVERSARIAL)
     assert took < 60, f"rebuild of {len(ADVERSARIAL)} hostile lessons took {took:.0f}s"
+
+
+def test_no_code_runs_from_content_or_catalogs() -> None:
+    """No eval/exec, no pickle, no YAML loader, no shell anywhere in the
+    package: nothing a lesson or a catalog holds is ever run. (Worker
+    processes exchange documents through multiprocessing, parent and child
+    both ours; no pickle is ever read from a file.)"""
+    import pipeline
+
+    banned = re.compile(r"\b(eval|exec)\(|\bimport pickle\b|\bpickle\.|\byaml\b|shell=True|os\.system\(|__import__\(")
+    found = []
+    for path in sorted(Path(pipeline.__file__).parent.glob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+            if banned.search(line.split("#")[0]):
+                found.append(f"{path.name}:{number}: {line.strip()}")
+    assert found == []
