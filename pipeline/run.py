@@ -7,82 +7,26 @@ raising them, and, for a rebuild, skips what the last run left unchanged.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import threading
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from functools import partial
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from . import catalog, glossary, stats
+from . import catalog, glossary, lessons, stats
 from . import incremental as inc
 from .assemble import splice
 from .config import Config, load
 from .errors import Finding, PipelineError
 from .files import Writer, read_text, unchanged
 from .formatting import repad_tables
+from .lessons import SHARED
 from .memory import Memory, Record
 from .report import Coverage, Progress, Report, Silent
-from .segments import Document, Unit, segment
-from .text import looks_damaged, nfc
+from .segments import Document, Unit
+from .text import nfc
 
-MARKDOWN_SUFFIXES = {".md", ".markdown"}
-# The catalog of boilerplate text shared by all lessons (navigation, footer).
-SHARED = "_shared"
 # A catalog whose lesson is gone is taken for a renamed lesson's when at least
 # this share of the new lesson's text has translations in it.
 RENAME_OVERLAP = 0.5
-
-
-# Below this many lessons to parse, worker processes cost more than they save.
-PARALLEL_MIN = 24
-
-
-def load_lesson(
-    path: Path, shown: str, regions: Sequence[tuple[str, str]], allow_mojibake: bool
-) -> tuple[Document | None, list[Finding]]:
-    """A lesson read and segmented, or None and why it cannot be."""
-    text, problem = read_text(path, shown)
-    if problem is None and text is not None and "\0" in text:
-        problem = Finding(
-            shown,
-            text.count("\n", 0, text.index("\0")) + 1,
-            "encoding",
-            "holds a NUL byte: the file is binary, or UTF-16 without a byte order mark; save it as UTF-8 text",
-        )
-    if problem is None and text is not None and "\x04" in text:
-        # EOT separates context from text in a compiled catalog: GNU msgfmt refuses it in a msgid.
-        problem = Finding(
-            shown,
-            text.count("\n", 0, text.index("\x04")) + 1,
-            "encoding",
-            "holds the control character U+0004 (end of transmission), which no catalog can carry: remove it",
-        )
-    if problem is not None:
-        return None, [problem]
-    assert text is not None
-    if not allow_mojibake:
-        damaged = next((n for n, line in enumerate(text.split("\n"), 1) if looks_damaged(line)), None)
-        if damaged is not None:
-            # Garbage in the catalogs would reach translators and readers.
-            return None, [
-                Finding(
-                    shown,
-                    damaged,
-                    "mojibake",
-                    "lesson looks like mojibake (UTF-8 read as Windows-1254): run `pipeline doctor --fix` "
-                    "(or pass --allow-mojibake)",
-                )
-            ]
-    return segment(text, shown, regions), []
-
-
-def _load_chunk(
-    items: list[tuple[str, Path, str]], regions: Sequence[tuple[str, str]], allow_mojibake: bool
-) -> list[tuple[str, tuple[Document | None, list[Finding]]]]:
-    return [(lesson, load_lesson(path, shown, regions, allow_mojibake)) for lesson, path, shown in items]
 
 
 class Run:
@@ -121,63 +65,8 @@ class Run:
         content = self.config.content
         if not content.is_dir():
             raise PipelineError(self.shown(content), 0, "no content folder: lessons go in content/")
-        # rglob does not descend into linked folders; a link is followed only
-        # when it resolves inside content/ (a file outside is never read).
-        inside = content.resolve()
-        files: list[str] = []
-        for path in content.rglob("*"):
-            rel = path.relative_to(content)
-            if any(part.startswith(".") for part in rel.parts):
-                continue
-            if path.is_symlink():
-                try:
-                    target = path.resolve(strict=True)
-                except (OSError, RuntimeError):
-                    # a missing target or a loop: no lesson to read
-                    self.report.findings.append(
-                        Finding(self.shown(path), 0, "symlink", "symbolic link to nothing (broken or a loop): fix it")
-                    )
-                    continue
-                if not target.is_relative_to(inside):
-                    what = "folder" if target.is_dir() else "file"
-                    self.report.findings.append(
-                        Finding(
-                            self.shown(path),
-                            0,
-                            "symlink",
-                            f"symbolic link to a {what} outside {self.shown(content)}/ ({target}): refused, not "
-                            f"read (copy the {what} into {self.shown(content)}/ instead)",
-                        )
-                    )
-                    continue
-            if not path.is_file():
-                continue
-            if Path(rel).with_suffix("").as_posix() == SHARED and rel.suffix.lower() in MARKDOWN_SUFFIXES:
-                self.report.findings.append(
-                    Finding(self.shown(path), 0, "input", f"{SHARED} is the shared catalog's name: rename the lesson")
-                )
-                continue
-            files.append(rel.as_posix())
-        files.sort()
-        self.lessons = []
-        # bai.md and bai.markdown would share one template and one catalog.
-        named: dict[str, str] = {}
-        for rel in (f for f in files if Path(f).suffix.lower() in MARKDOWN_SUFFIXES):
-            stem = Path(rel).with_suffix("").as_posix()
-            if stem in named:
-                self.report.findings.append(
-                    Finding(
-                        self.shown(content / rel),
-                        0,
-                        "input",
-                        f"same name as {self.shown(content / named[stem])} but for its suffix: the two would share "
-                        "one catalog; rename one (this one is not processed)",
-                    )
-                )
-                continue
-            named[stem] = rel
-            self.lessons.append(rel)
-        self.assets = [f for f in files if Path(f).suffix.lower() not in MARKDOWN_SUFFIXES]
+        self.lessons, self.assets, found = lessons.discover(content, self.shown)
+        self.report.findings.extend(found)
         self.report.lessons = len(self.lessons)
         self._docs: dict[str, Document | None] = {}
         self._loaded: dict[str, tuple[Document | None, list[Finding]]] = {}  # see prefetch()
@@ -255,7 +144,7 @@ class Run:
             path = self.config.content / lesson
             loaded = self._loaded.pop(lesson, None)
             if loaded is None:
-                loaded = load_lesson(path, self.shown(path), self.config.boilerplate, self.allow_mojibake)
+                loaded = lessons.load(path, self.shown(path), self.config.boilerplate, self.allow_mojibake)
             doc, problems = loaded
             self.report.findings.extend(problems)
             if doc is not None and lesson not in self._replayed:
@@ -263,29 +152,14 @@ class Run:
             self._docs[lesson] = doc
         return self._docs[lesson]
 
-    def prefetch(self, lessons: list[str]) -> None:
-        """Parse many lessons on every core before the steps ask for them.
-
-        Segmenting is most of a cold run's work and each lesson is
-        independent: worker processes (forked, so nothing is imported
-        again) return the documents, and :meth:`document` takes them in
-        the usual order, so findings come out as they would in one process.
-        """
-        workers = min(os.cpu_count() or 1, 8)
-        todo = [x for x in lessons if x not in self._docs and x not in self._loaded]
-        # Forking a process that runs threads may copy a held lock: only
-        # from a single-threaded one (no write is in flight here).
-        if workers < 2 or len(todo) < PARALLEL_MIN or threading.active_count() > 1:
-            return
-        if "fork" not in multiprocessing.get_all_start_methods():
-            return
+    def prefetch(self, names: list[str]) -> None:
+        """Parse many lessons on every core before the steps ask for them
+        (see :func:`pipeline.lessons.load_many`); :meth:`document` takes
+        them in the usual order, so findings come out as in one process."""
+        todo = [x for x in names if x not in self._docs and x not in self._loaded]
         content = self.config.content
         items = [(x, content / x, self.shown(content / x)) for x in todo]
-        chunks = [items[i :: workers * 4] for i in range(workers * 4)]
-        job = partial(_load_chunk, regions=self.config.boilerplate, allow_mojibake=self.allow_mojibake)
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for results in pool.map(job, chunks):
-                self._loaded.update(results)
+        self._loaded.update(lessons.load_many(items, self.config.boilerplate, self.allow_mojibake))
 
     def read_catalog(self, path: Path) -> catalog.polib.POFile | None:
         """An existing catalog, or None if there is none; raises if unreadable."""

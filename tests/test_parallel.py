@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import api
-from pipeline import run as run_module
+from pipeline import lessons as run_module
 
 LESSON = "# Bài {n}\n\nĐoạn văn số {n} có công thức $x_{n}$ và `mã {n}`.\n\n| a | b |\n| --- | --- |\n| {n} | ô |\n"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import api, run, segments
+from pipeline import api, lessons, segments
 
 Project = Callable[[dict[str, str]], Path]
 LESSON = "# Bài\n\nĐoạn một.\n\n```\nmã không đóng\n"
@@ -19,7 +19,7 @@ def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("parsed although nothing changed")
 
     monkeypatch.setattr(segments, "segment", fail)
-    monkeypatch.setattr(run, "segment", fail)
+    monkeypatch.setattr(lessons, "segment", fail)
 
 
 def test_nothing_changed_parses_nothing_and_replays_figures(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -54,8 +54,8 @@ def test_any_change_means_a_full_run(
     api.rebuild(root)
     change(root)
     calls = []
-    real = run.segment
-    monkeypatch.setattr(run, "segment", lambda *a, **k: calls.append(a) or real(*a, **k))
+    real = lessons.segment
+    monkeypatch.setattr(lessons, "segment", lambda *a, **k: calls.append(a) or real(*a, **k))
     api.rebuild(root)
     assert calls, "the lessons were not parsed again"
     assert (root / "build" / "en" / "a.md").is_file()

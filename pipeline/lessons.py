@@ -1,0 +1,161 @@
+"""A course's lessons: which files they are, and reading them.
+
+Discovery refuses what must not be read (a link out of ``content/``, a name
+clash); loading reads and segments one lesson, and :func:`load_many` does it
+for many on every core.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
+from pathlib import Path
+
+from .errors import Finding
+from .files import read_text
+from .segments import Document, segment
+from .text import looks_damaged
+
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+# The catalog of boilerplate text shared by all lessons (navigation, footer).
+SHARED = "_shared"
+
+
+def discover(content: Path, shown: Callable[[Path], str]) -> tuple[list[str], list[str], list[Finding]]:
+    """The lessons and other files (assets) under ``content``, as sorted
+    POSIX paths relative to it, and what was refused."""
+    findings: list[Finding] = []
+    # rglob does not descend into linked folders; a link is followed only
+    # when it resolves inside content/ (a file outside is never read).
+    inside = content.resolve()
+    files: list[str] = []
+    for path in content.rglob("*"):
+        rel = path.relative_to(content)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.is_symlink():
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError):
+                # a missing target or a loop: no lesson to read
+                findings.append(
+                    Finding(shown(path), 0, "symlink", "symbolic link to nothing (broken or a loop): fix it")
+                )
+                continue
+            if not target.is_relative_to(inside):
+                what = "folder" if target.is_dir() else "file"
+                findings.append(
+                    Finding(
+                        shown(path),
+                        0,
+                        "symlink",
+                        f"symbolic link to a {what} outside {shown(content)}/ ({target}): refused, not "
+                        f"read (copy the {what} into {shown(content)}/ instead)",
+                    )
+                )
+                continue
+        if not path.is_file():
+            continue
+        if Path(rel).with_suffix("").as_posix() == SHARED and rel.suffix.lower() in MARKDOWN_SUFFIXES:
+            findings.append(
+                Finding(shown(path), 0, "input", f"{SHARED} is the shared catalog's name: rename the lesson")
+            )
+            continue
+        files.append(rel.as_posix())
+    files.sort()
+    lessons: list[str] = []
+    # bai.md and bai.markdown would share one template and one catalog.
+    named: dict[str, str] = {}
+    for rel in (f for f in files if Path(f).suffix.lower() in MARKDOWN_SUFFIXES):
+        stem = Path(rel).with_suffix("").as_posix()
+        if stem in named:
+            findings.append(
+                Finding(
+                    shown(content / rel),
+                    0,
+                    "input",
+                    f"same name as {shown(content / named[stem])} but for its suffix: the two would share "
+                    "one catalog; rename one (this one is not processed)",
+                )
+            )
+            continue
+        named[stem] = rel
+        lessons.append(rel)
+    assets = [f for f in files if Path(f).suffix.lower() not in MARKDOWN_SUFFIXES]
+    return lessons, assets, findings
+
+
+# Below this many lessons to parse, worker processes cost more than they save.
+PARALLEL_MIN = 24
+
+
+def load(
+    path: Path, shown: str, regions: Sequence[tuple[str, str]], allow_mojibake: bool
+) -> tuple[Document | None, list[Finding]]:
+    """A lesson read and segmented, or None and why it cannot be."""
+    text, problem = read_text(path, shown)
+    if problem is None and text is not None and "\0" in text:
+        problem = Finding(
+            shown,
+            text.count("\n", 0, text.index("\0")) + 1,
+            "encoding",
+            "holds a NUL byte: the file is binary, or UTF-16 without a byte order mark; save it as UTF-8 text",
+        )
+    if problem is None and text is not None and "\x04" in text:
+        # EOT separates context from text in a compiled catalog: GNU msgfmt refuses it in a msgid.
+        problem = Finding(
+            shown,
+            text.count("\n", 0, text.index("\x04")) + 1,
+            "encoding",
+            "holds the control character U+0004 (end of transmission), which no catalog can carry: remove it",
+        )
+    if problem is not None:
+        return None, [problem]
+    assert text is not None
+    if not allow_mojibake:
+        damaged = next((n for n, line in enumerate(text.split("\n"), 1) if looks_damaged(line)), None)
+        if damaged is not None:
+            # Garbage in the catalogs would reach translators and readers.
+            return None, [
+                Finding(
+                    shown,
+                    damaged,
+                    "mojibake",
+                    "lesson looks like mojibake (UTF-8 read as Windows-1254): run `pipeline doctor --fix` "
+                    "(or pass --allow-mojibake)",
+                )
+            ]
+    return segment(text, shown, regions), []
+
+
+def _load_chunk(
+    items: list[tuple[str, Path, str]], regions: Sequence[tuple[str, str]], allow_mojibake: bool
+) -> list[tuple[str, tuple[Document | None, list[Finding]]]]:
+    return [(lesson, load(path, shown, regions, allow_mojibake)) for lesson, path, shown in items]
+
+
+def load_many(
+    items: list[tuple[str, Path, str]], regions: Sequence[tuple[str, str]], allow_mojibake: bool
+) -> dict[str, tuple[Document | None, list[Finding]]]:
+    """Lessons (name, path, shown path) loaded in forked worker processes,
+    when there are enough of them and cores to share: segmenting is most of
+    a cold run's work, and each lesson is independent. Fewer, or no second
+    core: nothing (the caller loads them one by one)."""
+    workers = min(os.cpu_count() or 1, 8)
+    # Forking a process that runs threads may copy a held lock: only from a
+    # single-threaded one (no write is in flight between steps).
+    if workers < 2 or len(items) < PARALLEL_MIN or threading.active_count() > 1:
+        return {}
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return {}
+    chunks = [items[i :: workers * 4] for i in range(workers * 4)]
+    job = partial(_load_chunk, regions=regions, allow_mojibake=allow_mojibake)
+    loaded: dict[str, tuple[Document | None, list[Finding]]] = {}
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for results in pool.map(job, chunks):
+            loaded.update(results)
+    return loaded
