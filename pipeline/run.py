@@ -574,7 +574,7 @@ class Run:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
                 return  # not text: nothing to publish (the page built from it before, if any, stays)
-            if "\0" not in text:
+            if "\0" not in text and "\x04" not in text:
                 self.write(target, data)  # refused at extract (mojibake): shown as it is
             return
         own = self._translations(lesson, lang)
