@@ -409,6 +409,7 @@ def loads(text: str, path: str) -> polib.POFile:
 
 _OBSOLETE_FIELD = re.compile(r'^#~(\|)? ?(msgctxt|msgid) (".*")$')
 _OBSOLETE_MORE = re.compile(r'^#~(\|)? ?(".*")$')
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 
 
 def _obsolete_previous(text: str, po: polib.POFile) -> None:
@@ -418,10 +419,11 @@ def _obsolete_previous(text: str, po: polib.POFile) -> None:
     if "#~|" not in text:
         return
     found: dict[tuple[str | None, str], tuple[str | None, str]] = {}
-    for block in text.split("\n\n"):
+    for block in _BLANK_LINE.split(text):
         fields: dict[tuple[bool, str], str] = {}
         current: tuple[bool, str] | None = None
         for line in block.split("\n"):
+            line = line.rstrip("\r")
             if m := _OBSOLETE_FIELD.match(line):
                 current = (bool(m.group(1)), m.group(2))
                 fields[current] = polib.unescape(m.group(3)[1:-1])

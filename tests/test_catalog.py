@@ -279,3 +279,5 @@ def test_an_obsolete_fuzzy_entry_keeps_what_it_was_made_for(tmp_path: Path) -> N
     path = tmp_path / "x.po"
     path.write_text(catalog.dumps(po), encoding="utf-8")
     assert msgfmt_check(path) == ""
+    crlf = catalog.loads(text.replace("\n", "\r\n"), "x.po")  # a catalog saved with CRLF line ends
+    assert crlf.obsolete_entries()[0].previous_msgid == "Câu cũ dài."
