@@ -113,7 +113,10 @@ def _rebuild(root: Path | str, langs: Iterable[str] | None, progress: Progress |
     run.extract()
     run.update(chosen)
     run.build(chosen)
-    if full and run.report.exit_code == Exit.OK and not run.dry:
+    # A run whose checks failed (a translation refused: exit 1) wrote every
+    # file, with the source where a translation was refused; its records
+    # hold and replay those findings, so the next run need not start cold.
+    if full and run.report.exit_code in (Exit.OK, Exit.FAILED) and not run.dry:
         figures = _figures(run.report)
         state.save(config.root, run.records.current, figures, run.new_records.to_json())
     return run.report

@@ -55,3 +55,29 @@ def test_incremental_equals_scratch(course: Path, tmp_path: Path, name: str) -> 
     assert _tree(course) == _tree(scratch)
     assert [str(f) for f in incremental.findings] == [str(f) for f in full.findings]
     assert incremental.coverage == full.coverage and incremental.entries == full.entries
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_incremental_equals_scratch_after_a_refused_translation(course: Path, tmp_path: Path, name: str) -> None:
+    """A run that exits 1 (a translation refused at build) records its state
+    too; the next run replays the refusal and still equals a scratch run."""
+    _edit(
+        course / "locales/en/02_xac_suat_thong_ke/bai_04_dinh_ly_bayes.po",
+        "Normalizing constant, summed over the two cases: $A$",
+        "Normalizing constant, summed over the two cases: A",
+    )
+    first = api.rebuild(course)
+    assert first.exit_code == 1
+    assert (course / ".pipeline-cache" / "state.json").is_file()
+    again = api.rebuild(course)  # nothing changed: replayed, refusal included
+    assert again.exit_code == 1 and not again.written
+    assert [str(f) for f in again.findings] == [str(f) for f in first.findings]
+    EDITS[name](course)
+    scratch = tmp_path / "scratch"
+    shutil.copytree(course, scratch, ignore=shutil.ignore_patterns(".pipeline-cache"))
+    incremental = api.rebuild(course)
+    full = api.rebuild(scratch)
+    assert _tree(course) == _tree(scratch)
+    assert [str(f) for f in incremental.findings] == [str(f) for f in full.findings]
+    assert incremental.exit_code == full.exit_code
+    assert incremental.coverage == full.coverage and incremental.entries == full.entries
