@@ -93,26 +93,27 @@ def discover(content: Path, shown: Callable[[Path], str]) -> tuple[list[str], li
 PARALLEL_MIN = 24
 
 
+# Characters no catalog can carry: a lesson holding one is not text to translate.
+_UNPUBLISHABLE = {
+    "\0": "holds a NUL byte: the file is binary, or UTF-16 without a byte order mark; save it as UTF-8 text",
+    # EOT separates context from text in a compiled catalog: GNU msgfmt refuses it in a msgid.
+    "\x04": "holds the control character U+0004 (end of transmission), which no catalog can carry: remove it",
+}
+
+
+def unpublishable(text: str) -> tuple[str, str] | None:
+    """The first character of ``text`` that no catalog can carry, and why."""
+    return next(((char, why) for char, why in _UNPUBLISHABLE.items() if char in text), None)
+
+
 def load(
     path: Path, shown: str, regions: Sequence[tuple[str, str]], allow_mojibake: bool
 ) -> tuple[Document | None, list[Finding]]:
     """A lesson read and segmented, or None and why it cannot be."""
     text, problem = read_text(path, shown)
-    if problem is None and text is not None and "\0" in text:
-        problem = Finding(
-            shown,
-            text.count("\n", 0, text.index("\0")) + 1,
-            "encoding",
-            "holds a NUL byte: the file is binary, or UTF-16 without a byte order mark; save it as UTF-8 text",
-        )
-    if problem is None and text is not None and "\x04" in text:
-        # EOT separates context from text in a compiled catalog: GNU msgfmt refuses it in a msgid.
-        problem = Finding(
-            shown,
-            text.count("\n", 0, text.index("\x04")) + 1,
-            "encoding",
-            "holds the control character U+0004 (end of transmission), which no catalog can carry: remove it",
-        )
+    if problem is None and text is not None and (bad := unpublishable(text)) is not None:
+        char, why = bad
+        problem = Finding(shown, text.count("\n", 0, text.index(char)) + 1, "encoding", why)
     if problem is not None:
         return None, [problem]
     assert text is not None

@@ -54,6 +54,7 @@ class Run:
         self.dry = dry
         self.outputs: dict[Path, bytes] = {}
         self._writer = Writer()
+        self._real_root = self.config.root.resolve()  # see _escapes()
         self.report = Report(dry=dry)
         self.progress: Progress = progress or Silent()
         self.settings = catalog.Settings(
@@ -103,7 +104,7 @@ class Run:
         A symlink (build/en -> /somewhere) or a setting (build_dir =
         "../x") must never carry output out of the root.
         """
-        root = self.config.root.resolve()
+        root = self._real_root
         real = path.parent.resolve() / path.name
         if real.is_relative_to(root):
             return None
@@ -574,7 +575,7 @@ class Run:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
                 return  # not text: nothing to publish (the page built from it before, if any, stays)
-            if "\0" not in text and "\x04" not in text:
+            if lessons.unpublishable(text) is None:
                 self.write(target, data)  # refused at extract (mojibake): shown as it is
             return
         own = self._translations(lesson, lang)
