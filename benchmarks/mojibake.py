@@ -40,6 +40,8 @@ def without(model: Model, part: Model) -> Model:
         model.trigrams - part.trigrams,
         model.chars - part.chars,
         model.bigrams - part.bigrams,
+        model.openers - part.openers,
+        model.inners - part.inners,
     )
 
 

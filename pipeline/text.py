@@ -48,6 +48,10 @@ class Model:
     # "con trỏ", "nhờ vào": Vietnamese words are mostly two syllables, so a
     # syllable's neighbour tells trỏ from trề where frequency alone cannot.
     bigrams: Counter[str] = field(default_factory=Counter)
+    # Texts where a word opens a sentence, and where it goes on one: "Nhờ đó"
+    # opens sentences, "nhỏ" (small) hardly ever does.
+    openers: Counter[str] = field(default_factory=Counter)
+    inners: Counter[str] = field(default_factory=Counter)
     _pages: Counter[int] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -57,7 +61,12 @@ class Model:
         (see ``pipeline/data/NOTICE``)."""
         data = json.loads((Path(__file__).parent / "data" / "vi_model.json").read_text(encoding="utf-8"))
         return cls(
-            Counter(data["syllables"]), Counter(data["trigrams"]), Counter(data["chars"]), Counter(data["bigrams"])
+            Counter(data["syllables"]),
+            Counter(data["trigrams"]),
+            Counter(data["chars"]),
+            Counter(data["bigrams"]),
+            Counter(data.get("openers", {})),
+            Counter(data.get("inners", {})),
         )
 
     def to_json(self) -> str:
@@ -68,6 +77,8 @@ class Model:
                     "trigrams": dict(sorted(self.trigrams.items())),
                     "chars": dict(sorted(self.chars.items())),
                     "bigrams": dict(sorted(self.bigrams.items())),
+                    "openers": dict(sorted(self.openers.items())),
+                    "inners": dict(sorted(self.inners.items())),
                 },
                 ensure_ascii=False,
                 indent=0,
@@ -81,6 +92,8 @@ class Model:
             self.trigrams + other.trigrams,
             self.chars + other.chars,
             self.bigrams + other.bigrams,
+            self.openers + other.openers,
+            self.inners + other.inners,
         )
 
     @classmethod
@@ -103,6 +116,15 @@ class Model:
                 found = _WORD.findall(line)
                 pairs.update(f"{a} {b}" for a, b in itertools.pairwise(found) if not (a + b).isascii())
             model.bigrams.update(pairs)
+            openers: set[str] = set()
+            inners: set[str] = set()
+            for match in _WORD.finditer(text):
+                word = match.group().lower()
+                before = list(text[max(0, match.start() - 12) : match.start()])
+                if not word.isascii() and not _in_cell(before, len(before)):
+                    (openers if _sentence_start(before, len(before)) else inners).add(word)
+            model.openers.update(openers)
+            model.inners.update(inners)
         return model
 
     def prior(self, char: str) -> float:
@@ -120,6 +142,14 @@ class Model:
         """Bonus for two syllables seen side by side in clean text."""
         seen = self.bigrams.get(f"{left.lower()} {right.lower()}", 0)
         return 3.0 + math.log(seen) if seen else 0.0
+
+    def opening(self, word: str, opens: bool) -> float:
+        """How much likelier a word is where it stands (opening a sentence,
+        or not) than a word with no such record."""
+        low = word.lower()
+        seen_open, seen_inner = self.openers.get(low, 0), self.inners.get(low, 0)
+        here = seen_open if opens else seen_inner
+        return math.log((here + 0.5) / (seen_open + seen_inner + 1) / 0.5)
 
     def score(self, word: str) -> float:
         """Log-likelihood of a word (one syllable, usually), case aside."""
@@ -210,7 +240,56 @@ def looks_damaged(line: str) -> bool:
     return complete + partial > 0 or (lone > 0 and bool(ftfy.badness.is_bad(line)))
 
 
-def repair_line(line: str, model: Model) -> tuple[str, list[list[str]]]:
+@dataclass(frozen=True)
+class Style:
+    """How a document writes its headings, read from the words whose first
+    letter the damage left certain: Title Case ("Cơ Sở Toán Học") or
+    sentence case ("Cơ sở lý thuyết"), and the words it keeps in lower case
+    even in Title Case ("của", "và")."""
+
+    title: bool | None = None
+    lower: frozenset[str] = frozenset()
+
+
+def _certain(line: str) -> str:
+    """A line with every character the damage made uncertain as U+FFFD."""
+    try:
+        data = line.encode("cp1254")
+    except UnicodeEncodeError:
+        return line  # not this damage: the line reads as it is
+    out = []
+    for seq, missing in _sequences(data):
+        if missing == 0:
+            out.append(seq.decode("utf-8", errors="replace"))
+        else:
+            out.append("\ufffd")
+    return "".join(out)
+
+
+def heading_style(lines: list[str]) -> Style:
+    """The document's heading case: Title Case if most of the Vietnamese
+    words after a heading's first word open with a capital, sentence case if
+    most do not; unknown on too little evidence."""
+    upper = lower = 0
+    kept: set[str] = set()
+    for line in lines:
+        if not line.startswith("#"):
+            continue
+        words = re.findall(r"[^\W\d_][\w\ufffd]*", _certain(line.lstrip("#")))
+        for word in words[1:]:
+            if word[0] == "\ufffd" or word.isascii() or (len(word) > 1 and word.isupper()):
+                continue  # uncertain, English or an acronym: no evidence
+            if word[0].isupper():
+                upper += 1
+            else:
+                lower += 1
+                kept.add(word.lower())
+    if upper + lower < 4 or max(upper, lower) < 2 * min(upper, lower):
+        return Style(None, frozenset(kept))
+    return Style(upper > lower, frozenset(kept))
+
+
+def repair_line(line: str, model: Model, style: Style | None = None) -> tuple[str, list[list[str]]]:
     """One damaged line restored, and the spots left ambiguous."""
     pieces: list[list[str]] = []
     for seq, missing in _sequences(line.encode("cp1254")):
@@ -221,10 +300,10 @@ def repair_line(line: str, model: Model) -> tuple[str, list[list[str]]]:
         else:
             options = _candidates(seq, missing) or ["\ufffd"]
             pieces.append(options)
-    return _choose(pieces, model)
+    return _choose(pieces, model, style or Style())
 
 
-def _choose(pieces: list[list[str]], model: Model) -> tuple[str, list[list[str]]]:
+def _choose(pieces: list[list[str]], model: Model, style: Style) -> tuple[str, list[list[str]]]:
     """Pick each uncertain character: symbols one by one, letters by the
     words they would make."""
     chars = [p[0] for p in pieces]
@@ -262,7 +341,7 @@ def _choose(pieces: list[list[str]], model: Model) -> tuple[str, list[list[str]]
             k += 1
         slots = [i for i in range(start, k) if len(pieces[i]) > 1]
         if slots:
-            best_combo, ties = _best(pieces, start, k, slots, model, chars)
+            best_combo, ties = _best(pieces, start, k, slots, model, chars, style)
             for i, ch in zip(slots, best_combo, strict=True):
                 chars[i] = ch
             if ties:
@@ -308,7 +387,7 @@ def _symbol(
 
 
 def _best(
-    pieces: list[list[str]], start: int, end: int, slots: list[int], model: Model, chars: list[str]
+    pieces: list[list[str]], start: int, end: int, slots: list[int], model: Model, chars: list[str], style: Style
 ) -> tuple[tuple[str, ...], list[str]]:
     options = [_plausible(pieces[i], model) for i in slots]
     sentence_start = _sentence_start(chars, start)
@@ -322,11 +401,20 @@ def _best(
     title_case = next_word[:1].isupper() or (
         prev_word[:1].isupper() and not _sentence_start(chars, start - len(prev_word) - 1)
     )
+    # Inside a heading, past its first word, the document's own style rules.
+    heading = "".join(chars[:start]).lstrip().startswith("#")
+    later = heading and re.search(r"[^\W\d_]", "".join(chars[:start]).lstrip("# ")) is not None
+    if later and style.title is not None:
+        title_case = style.title
     scored: list[tuple[float, tuple[str, ...]]] = []
     for combo in itertools.product(*options[:4]):  # cap the search on long runs
         combo = combo + tuple(o[0] for o in options[4:])
         word = "".join(combo[slots.index(i)] if i in slots else chars[i] for i in range(start, end))
         score = _word_score(word, model, sentence_start or title_case, next_upper)
+        if word.isalpha() and not _in_cell(chars, start):
+            score += model.opening(word, sentence_start)
+        if later and style.title and word[:1].islower() and word.lower() not in style.lower:
+            score -= 1.5  # a lower-case word the Title Case headings never keep
         if word.isalpha():
             if start > 0 and chars[start - 1] == " " and before and before[-1][-1:].isalpha():
                 score += model.pair(prev_word, word)
@@ -365,7 +453,17 @@ def _plausible(options: list[str], model: Model) -> list[str]:
 def _sentence_start(chars: list[str], start: int) -> bool:
     """True if a word at ``start`` opens a sentence, a line or a heading."""
     before = "".join(chars[max(0, start - 12) : start]).rstrip(" \t*_#>-+[(\"'“•‣◦▪►▶–—")
-    return not before or before[-1] in ".!?:\n|"
+    if before[-1:] == ":":
+        # "(ví dụ: ít dữ liệu)": a colon inside brackets goes on mid-sentence.
+        line = "".join(chars[:start]).rsplit("\n", 1)[-1]
+        return line.count("(") <= line.count(")")
+    return not before or before[-1] in ".!?\n|"
+
+
+def _in_cell(chars: list[str], start: int) -> bool:
+    """True if a word at ``start`` opens a table cell: a cell is no sentence
+    ("| Nhỏ |" is a size, whatever opens sentences)."""
+    return "".join(chars[max(0, start - 4) : start]).rstrip(" \t*_")[-1:] == "|"
 
 
 def _word_score(word: str, model: Model, sentence_start: bool = False, next_upper: bool = False) -> float:
@@ -393,10 +491,11 @@ def repair(text: str, model: Model) -> Repair:
     # In a file damaged throughout, a line with only lone lead bytes
     # ("TÃnh") is damaged too.
     whole = sum(looks_damaged(line) for line in lines) >= 3
+    style = heading_style(lines)
     for number, line in enumerate(lines, 1):
         counts = _damage(line)
         if looks_damaged(line) or (whole and counts is not None and counts[2] > 0):
-            fixed, spots = repair_line(line, model)
+            fixed, spots = repair_line(line, model, style)
             lines[number - 1] = fixed
             out.ambiguous.extend((number, readings) for readings in spots)
     out.text = "\n".join(lines)

@@ -159,10 +159,57 @@ def test_a_neighbouring_syllable_decides_what_frequency_cannot() -> None:
     """trỏ and trề differ by one lost byte; "con trỏ" seen in clean text
     settles it even though the model has seen trề more often."""
     clean = "Hai con trỏ chạy dọc mảng."
-    without_pair = Model.builtin().merged(_model("trề", "trề", "trề"))
+    base = Model.builtin()
+    del base.bigrams["con trỏ"]  # the shipped word list knows it: take it out
+    without_pair = base.merged(_model("trề", "trề", "trề"))
     with_pair = without_pair.merged(_model("Mỗi con trỏ giữ một vị trí."))
     assert repair(_damage(clean), without_pair).text != clean
     assert repair(_damage(clean), with_pair).text == clean
+
+
+def test_the_shipped_word_list_knows_pairs_no_lesson_wrote() -> None:
+    """The pair "bề mặt" (not "bỏ mặt", one lost byte away) comes from the
+    word list shipped in the model, not from any lesson."""
+    clean = "Lớp chuẩn hóa làm phẳng bề mặt của hàm mất mát."
+    model = Model.builtin()
+    assert model.bigrams["bề mặt"] == 1
+    assert repair(_damage(clean), model).text == clean
+    del model.bigrams["bề mặt"]
+    assert repair(_damage(clean), model).text != clean
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "# Bài Học Về Mô Hình\n\n## 1. Giới Thiệu Chung\n\n## 2. Lợi Ích của Mô Hình\n\n## 3. Cách Huấn Luyện",
+        "# Bài học về mô hình\n\n## 1. Giới thiệu chung\n\n## 2. Lợi ích của mô hình\n\n## 3. Cách huấn luyện",
+    ],
+    ids=["title-case", "sentence-case"],
+)
+def test_heading_case_follows_the_documents_own_headings(clean: str) -> None:
+    """Í and í are both lost bytes: the case of "ích" in a heading is read
+    from the document's other headings, whose letters came through."""
+    assert repair(_damage(clean), Model.builtin()).text == clean
+
+
+def test_a_colon_inside_brackets_goes_on_mid_sentence() -> None:
+    """In "(ví dụ: ít lớp hơn)" there is no capital after a colon inside brackets, while
+    a colon outside them may open a sentence and is reported if it cannot tell."""
+    inside = "Chọn cấu hình gọn (ví dụ: ít lớp hơn) khi dữ liệu nhỏ."
+    assert repair(_damage(inside), Model.builtin()).text == inside
+    outside = repair(_damage("Kết luận: Ít dữ liệu thì nên chọn mô hình nhỏ."), Model.builtin())
+    assert outside.ambiguous == [(1, ["Ít", "ít"])]
+
+
+def test_what_opens_sentences_decides_nho() -> None:
+    """The word "Nhờ" (thanks to) opens sentences, "nhỏ" (small) hardly ever does:
+    the model's record of sentence openers settles it; a table cell is no
+    sentence, so "| Nhỏ |" keeps its size."""
+    clean = "Mô hình học nhanh hơn. Nhờ vậy, kết quả tốt hơn.\n\n| Cỡ | Nhỏ | Lớn |"
+    model = Model.builtin()
+    assert repair(_damage(clean), model).text == clean
+    no_record = Model(model.syllables, model.trigrams, model.chars, model.bigrams)
+    assert repair(_damage(clean), no_record).text.split("\n")[0] != clean.split("\n")[0]
 
 
 def test_an_unseen_symbol_ranks_by_its_neighbourhood() -> None:
