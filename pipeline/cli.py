@@ -69,6 +69,11 @@ class _Bar:
 T = TypeVar("T")
 
 
+def _count(n: int, noun: str) -> str:
+    """ "1 file", "2 files": a summary line reads as English."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _guarded(call: Callable[[], T], debug: bool) -> T:
     """Library errors become one line and exit 2, here and only here."""
     try:
@@ -154,7 +159,8 @@ def doctor(
         err.print(str(finding), markup=False)
     errors = sum(1 for f in report.findings if f.severity == "error")
     out.print(
-        f"{report.lessons} lessons; {len(result.diffs)} files {'fixed' if fix else 'to fix'}; {errors} errors",
+        f"{_count(report.lessons, 'lesson')}; {_count(len(result.diffs), 'file')} {'fixed' if fix else 'to fix'}; "
+        f"{_count(errors, 'error')}",
         markup=False,
     )
     raise typer.Exit(Exit.FAILED if errors else Exit.OK)

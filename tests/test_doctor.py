@@ -54,6 +54,7 @@ def test_fix_repairs_and_a_second_run_is_clean(tmp_path: Path) -> None:
     assert (root / "content" / "mojibake.md").read_bytes() == (DATA / "mojibake.md").read_bytes()
     fixed = runner.invoke(app, ["doctor", "--root", str(root), "--fix"])
     assert fixed.exit_code == 0, fixed.stderr
+    assert "6 lessons; 5 files fixed; 0 errors" in fixed.stdout
     assert (root / "content" / "mojibake.md").read_text(encoding="utf-8") == (DATA / "mojibake.clean").read_text(
         encoding="utf-8"
     )
@@ -70,7 +71,7 @@ def test_fix_on_a_clean_tree_changes_nothing(tmp_path: Path) -> None:
     root = _root(tmp_path, "clean.md")
     before = (root / "content" / "clean.md").stat().st_mtime_ns
     result = runner.invoke(app, ["doctor", "--root", str(root), "--fix"])
-    assert result.exit_code == 0 and "0 files fixed" in result.stdout
+    assert result.exit_code == 0 and "1 lesson; 0 files fixed; 0 errors" in result.stdout
     assert (root / "content" / "clean.md").stat().st_mtime_ns == before
 
 
