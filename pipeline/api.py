@@ -110,6 +110,7 @@ def _rebuild(root: Path | str, langs: Iterable[str] | None, progress: Progress |
         return _replay(figures)
     run = Run(root, progress, allow_mojibake=allow_mojibake, incremental=(last, now) if full else None)
     chosen = run.langs(langs)
+    run.prepare(chosen)
     run.extract()
     run.update(chosen)
     run.build(chosen)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from .errors import Finding
 from .files import read_text
@@ -23,6 +24,8 @@ from .text import looks_damaged
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 # The catalog of boilerplate text shared by all lessons (navigation, footer).
 SHARED = "_shared"
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def discover(content: Path, shown: Callable[[Path], str]) -> tuple[list[str], list[str], list[Finding]]:
@@ -139,6 +142,28 @@ def _load_chunk(
     return [(lesson, load(path, shown, regions, allow_mojibake)) for lesson, path, shown in items]
 
 
+def workers(count: int) -> int:
+    """How many forked worker processes ``count`` lessons are worth: 0 when
+    they cost more than they save (few lessons, one core, no fork)."""
+    cores = min(os.cpu_count() or 1, 8)
+    # Forking a process that runs threads may copy a held lock: only from a
+    # single-threaded one (no write is in flight between steps).
+    if cores < 2 or count < PARALLEL_MIN or threading.active_count() > 1:
+        return 0
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    return cores
+
+
+def fork_map(job: Callable[[list[T]], list[R]], items: list[T], count: int) -> Iterator[list[R]]:
+    """``job`` on chunks of ``items`` in ``count`` forked worker processes,
+    each chunk's results as it is done. The workers inherit the caller's
+    memory: what a job needs beyond its items it may read from there."""
+    chunks = [c for c in (items[i :: count * 4] for i in range(count * 4)) if c]
+    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from pool.map(job, chunks)
+
+
 def load_many(
     items: list[tuple[str, Path, str]], regions: Sequence[tuple[str, str]], allow_mojibake: bool
 ) -> dict[str, tuple[Document | None, list[Finding]]]:
@@ -146,17 +171,11 @@ def load_many(
     when there are enough of them and cores to share: segmenting is most of
     a cold run's work, and each lesson is independent. Fewer, or no second
     core: nothing (the caller loads them one by one)."""
-    workers = min(os.cpu_count() or 1, 8)
-    # Forking a process that runs threads may copy a held lock: only from a
-    # single-threaded one (no write is in flight between steps).
-    if workers < 2 or len(items) < PARALLEL_MIN or threading.active_count() > 1:
+    count = workers(len(items))
+    if not count:
         return {}
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return {}
-    chunks = [items[i :: workers * 4] for i in range(workers * 4)]
     job = partial(_load_chunk, regions=regions, allow_mojibake=allow_mojibake)
     loaded: dict[str, tuple[Document | None, list[Finding]]] = {}
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        for results in pool.map(job, chunks):
-            loaded.update(results)
+    for results in fork_map(job, items, count):
+        loaded.update(results)
     return loaded

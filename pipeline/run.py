@@ -7,7 +7,9 @@ raising them, and, for a rebuild, skips what the last run left unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,77 @@ from .text import nfc
 # A catalog whose lesson is gone is taken for a renamed lesson's when at least
 # this share of the new lesson's text has translations in it.
 RENAME_OVERLAP = 0.5
+
+Key = tuple[str | None, str]  # (msgctxt, msgid): what a catalog knows a unit by
+
+
+@dataclass(slots=True)
+class _Context:
+    """What update merges one language's catalogs with (see Run._context)."""
+
+    olds: dict[Path, catalog.polib.POFile] | None = None  # None: unchanged since the last run, read one by one
+    broken: set[Path] = field(default_factory=set)
+    helpers: catalog.Helpers = field(default_factory=catalog.Helpers)
+    renamed: dict[str, Path] | None = None  # None until update first asks
+    # Made ahead (see Run.prepare): findings held until update asks, so that
+    # they come out where one process would report them.
+    held_old: list[Finding] = field(default_factory=list)
+    held_glossary: list[Finding] = field(default_factory=list)
+    ahead: bool = False
+
+
+@dataclass(slots=True)
+class _Catalog:
+    """One lesson's catalog in one language, merged in a worker."""
+
+    data: bytes | None = None  # None: not written (unreadable: see finding)
+    finding: Finding | None = None
+    counts: list[int] = field(default_factory=list)
+    records: list[list[Any]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Page:
+    """One lesson's page in one language, built in a worker."""
+
+    data: bytes = b""
+    own: list[Finding] = field(default_factory=list)  # reading the catalog, when update could not write it
+    # What the lesson's boilerplate units found in the worker's idea of the
+    # shared catalog, checked against the real one before the page is used.
+    shared: dict[Key, str | None] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)  # splicing
+
+
+@dataclass(slots=True)
+class _Prepared:
+    """A lesson's cold work done in a worker (see Run.prepare): plain data
+    and the bytes to write, used by the steps in their usual order."""
+
+    findings: list[Finding]
+    shared: list[Unit]
+    entries: int
+    template: bytes
+    catalogs: dict[str, _Catalog] = field(default_factory=dict)
+    pages: dict[str, _Page] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Job:
+    """What the workers of Run.prepare read, beyond the Run they inherit."""
+
+    langs: list[str]
+    shared_olds: dict[str, catalog.polib.POFile | None]
+    guesses: dict[str, dict[Key, str | None]] = field(default_factory=dict)
+
+
+# The run (and its job) the forked workers of Run.prepare inherit.
+_FORKED: tuple[Run, _Job] | None = None
+
+
+def _prepare_chunk(names: list[str]) -> list[tuple[str, _Prepared | None, list[Finding]]]:
+    assert _FORKED is not None
+    run, job = _FORKED
+    return [(name, *run._prepare_lesson(name, job)) for name in names]
 
 
 class Run:
@@ -55,6 +128,7 @@ class Run:
         self.outputs: dict[Path, bytes] = {}
         self._writer = Writer()
         self._real_root = self.config.root.resolve()  # see _escapes()
+        self._resolved: dict[Path, Path] = {}
         self.report = Report(dry=dry)
         self.progress: Progress = progress or Silent()
         self.settings = catalog.Settings(
@@ -72,6 +146,10 @@ class Run:
         self._docs: dict[str, Document | None] = {}
         self._loaded: dict[str, tuple[Document | None, list[Finding]]] = {}  # see prefetch()
         self._templates: dict[str, catalog.polib.POFile | None] = {}
+        self._contexts: dict[str, _Context] = {}  # see _context()
+        self._prepared: dict[str, _Prepared] = {}  # see prepare()
+        # Catalogs whose bytes on disk are those a worker made or read.
+        self._settled: set[Path] = set()
 
     # -- paths ---------------------------------------------------------------
 
@@ -105,7 +183,10 @@ class Run:
         "../x") must never carry output out of the root.
         """
         root = self._real_root
-        real = path.parent.resolve() / path.name
+        parent = self._resolved.get(path.parent)
+        if parent is None:  # each folder resolved once a step: a step writes many files to few folders
+            parent = self._resolved[path.parent] = path.parent.resolve()
+        real = parent / path.name
         if real.is_relative_to(root):
             return None
         folder = next(
@@ -116,20 +197,24 @@ class Run:
             return f"refusing to write outside {self.shown(folder)}/: the path resolves to {real} (through a symlink)"
         return f"refusing to write outside the project root: the path resolves to {real} (check the settings)"
 
-    def write(self, path: Path, text: str | bytes) -> None:
+    def write(self, path: Path, text: str | bytes) -> bool:
+        """Write ``text`` to ``path`` unless it holds it already; False if it
+        is refused (out of the root) or only recorded (a dry run)."""
         data = text.encode("utf-8") if isinstance(text, str) else text
         escape = self._escapes(path)
         if escape is not None:
             self.report.findings.append(Finding(self.shown(path), 0, "outside-root", escape))
-            return
+            return False
         if self.dry:
             self.outputs[path] = data
             if not path.is_file() or path.read_bytes() != data:
                 self.report.written.append(self.shown(path))
-        elif not unchanged(path, data):
+            return False
+        if not unchanged(path, data):
             self._writer.submit(path, data)
             self.report.written.append(self.shown(path))
             self.records.wrote(self.shown(path), data)
+        return True
 
     def settle(self) -> None:
         """Wait for every write in flight; a failed one becomes a finding.
@@ -137,7 +222,9 @@ class Run:
         Called at the end of each step (a step may read what the one before
         wrote) and before removing stale files.
         """
+        self._resolved.clear()
         for path, exc in self._writer.settle():
+            self._settled.discard(path)
             self.report.findings.append(Finding(self.shown(path), 0, "write-failed", f"cannot write the file: {exc}"))
 
     def document(self, lesson: str) -> Document | None:
@@ -157,10 +244,134 @@ class Run:
         """Parse many lessons on every core before the steps ask for them
         (see :func:`pipeline.lessons.load_many`); :meth:`document` takes
         them in the usual order, so findings come out as in one process."""
-        todo = [x for x in names if x not in self._docs and x not in self._loaded]
+        todo = [x for x in names if x not in self._docs and x not in self._loaded and x not in self._prepared]
         content = self.config.content
         items = [(x, content / x, self.shown(content / x)) for x in todo]
         self._loaded.update(lessons.load_many(items, self.config.boilerplate, self.allow_mojibake))
+
+    def prepare(self, langs: list[str], purge: bool = False) -> None:
+        """A cold rebuild's per-lesson work on every core, before the steps.
+
+        Each lesson is read, segmented, its template made, merged into
+        each language's catalog and its pages built in a forked worker
+        (see :func:`pipeline.lessons.fork_map`), which sends back only the
+        bytes to write and what it found; extract, update and build then
+        report and write them in their usual order, through :meth:`write`,
+        so files and findings are those of one process. What the workers
+        share (old catalogs, translation memory, glossary) is made here,
+        before they are forked. A page stands only if its worker read what
+        one process would have (see :meth:`_built`); else it is built again.
+        Few lessons, one core, a dry run or an orphaned catalog (a renamed
+        lesson may want it, and finding which needs every template): the
+        steps do it all, as they would anyway.
+        """
+        global _FORKED
+        todo = [x for x in self.lessons if not self._can_replay(x)]
+        count = lessons.workers(len(todo))
+        if not count or self.dry or self._prepared or any(self._orphaned(lang) for lang in langs):
+            return
+        shared_olds: dict[str, catalog.polib.POFile | None] = {}
+        for lang in langs:
+            context = self._contexts[lang] = self._make_context(lang, self._catalogs_unchanged(lang), purge, True)
+            path = self.catalog_path(SHARED, lang)
+            if context.olds is not None:
+                shared_olds[lang] = context.olds.get(path)
+            else:
+                try:
+                    shared_olds[lang] = self.read_catalog(path)
+                except PipelineError:
+                    shared_olds[lang] = None  # update will say so
+        self.progress.start(len(todo), "extract")
+        _FORKED = (self, _Job(list(langs), shared_olds))
+        try:
+            for results in lessons.fork_map(_prepare_chunk, todo, count):
+                for lesson, prepared, problems in results:
+                    if prepared is None:
+                        self._loaded[lesson] = (None, problems)  # the steps take it from there
+                    else:
+                        self._prepared[lesson] = prepared
+                    self.progress.advance()
+        finally:
+            _FORKED = None
+
+    def _orphaned(self, lang: str) -> bool:
+        """True if a catalog of ``lang`` has no lesson (it may be a renamed one's)."""
+        folder = self.config.locales / lang
+        expected = {self.catalog_path(x, lang) for x in [*self.lessons, SHARED]}
+        return folder.is_dir() and any(p not in expected for p in folder.rglob("*.po"))
+
+    def _prepare_lesson(self, lesson: str, job: _Job) -> tuple[_Prepared | None, list[Finding]]:
+        """In a worker: one lesson's extract, update and build, as plain data.
+
+        Mirrors what the steps do with a readable lesson (see extract(),
+        update() and _build_lesson()); an unreadable one is left to them.
+        """
+        source = self.config.content / lesson
+        doc, problems = lessons.load(source, self.shown(source), self.config.boilerplate, self.allow_mojibake)
+        if doc is None:
+            return None, problems
+        try:
+            old_pot = self.read_catalog(self.template_path(lesson))
+        except PipelineError:
+            old_pot = None  # a template is ours to regenerate
+        pot = catalog.template([(u, lesson) for u in doc.units if not u.shared], lesson, self.settings, old_pot)
+        shared_units = [u for u in doc.units if u.shared]
+        prepared = _Prepared(list(doc.findings), shared_units, len(pot), catalog.dumps(pot).encode("utf-8"))
+        for lang in job.langs:
+            context = self._contexts[lang]
+            path = self.catalog_path(lesson, lang)
+            made = prepared.catalogs[lang] = _Catalog()
+            page = prepared.pages[lang] = _Page()
+            old: catalog.polib.POFile | None = None
+            if context.olds is None:
+                try:
+                    old = self.read_catalog(path)
+                except PipelineError as exc:
+                    made.finding = exc.finding
+            else:
+                old = context.olds.get(path)
+            if made.finding is None and path not in context.broken:
+                po = catalog.merge(pot, old, lang, self.settings, context.helpers)
+                made.data = catalog.dumps(po).encode("utf-8")
+                c = catalog.counts(po)
+                made.counts = [c.translated, c.fuzzy, c.copied, c.total]
+                made.records = inc.records_to_json(catalog.records(po, self.shown(path)))
+                own = catalog.translations(po)  # what build would read back
+            else:
+                own, problem = self._read_translations(lesson, lang)
+                page.own = [problem] if problem is not None else []
+            guessed = self._guess_shared(shared_units, lang, job)
+
+            def find(
+                unit: Unit,
+                key: Key,
+                own: dict[Key, str] = own,
+                guessed: dict[Key, str | None] = guessed,
+                page: _Page = page,
+            ) -> str | None:
+                if not unit.shared:
+                    return own.get(key)
+                page.shared[key] = guessed.get(key)
+                return page.shared[key]
+
+            text, page.findings = self._page(doc, lesson, lang, find)
+            page.data = text.encode("utf-8")
+        return prepared, []
+
+    def _guess_shared(self, units: list[Unit], lang: str, job: _Job) -> dict[Key, str | None]:
+        """In a worker: the shared catalog's translations of ``units``, as
+        update will make them (each entry's depends on its text alone),
+        before the real catalog exists; checked against it by _built()."""
+        known = job.guesses.setdefault(lang, {})
+        new = [u for u in units if (u.context, nfc(u.text)) not in known]
+        if new:
+            pot = catalog.template([(u, SHARED) for u in new], SHARED, self.settings, None)
+            po = catalog.merge(pot, job.shared_olds[lang], lang, self.settings, self._contexts[lang].helpers)
+            found = catalog.translations(po)
+            for unit in new:
+                key = (unit.context, nfc(unit.text))
+                known[key] = found.get(key)
+        return known
 
     def read_catalog(self, path: Path) -> catalog.polib.POFile | None:
         """An existing catalog, or None if there is none; raises if unreadable."""
@@ -179,6 +390,8 @@ class Run:
             for name in self.lessons:
                 if name in self._cached_shared:
                     found += [(unit, name) for unit in self._cached_shared[name]]
+                elif name in self._prepared:
+                    found += [(unit, name) for unit in self._prepared[name].shared]
                 elif (doc := self.document(name)) is not None:
                     found += [(unit, name) for unit in doc.units if unit.shared]
             return found
@@ -193,6 +406,9 @@ class Run:
         for lesson in [*self.lessons, SHARED]:
             self.progress.advance()
             if self._replay_extract(lesson) if lesson != SHARED else self._replay_shared():
+                continue
+            if lesson in self._prepared:
+                self._extracted(lesson, self._prepared[lesson])
                 continue
             units = self.units(lesson)
             if lesson == SHARED and not units:
@@ -220,9 +436,24 @@ class Run:
                     "build": {},
                 }
         # A lesson unreadable this run keeps its template: it is back when the lesson is.
-        unreadable = [x for x in self.lessons if x not in self._replayed and self.document(x) is None]
-        keep = {self.template_path(x) for x in [*self._templates, *self._replayed, *unreadable]}
+        unreadable = [
+            x for x in self.lessons if x not in self._replayed and x not in self._prepared and self.document(x) is None
+        ]
+        keep = {self.template_path(x) for x in [*self._templates, *self._replayed, *self._prepared, *unreadable]}
         self._remove_stale(self.config.locales / "templates", keep, ".pot")
+
+    def _extracted(self, lesson: str, prepared: _Prepared) -> None:
+        """Extract's work on a lesson, done by a worker: report and write it."""
+        self.report.findings.extend(prepared.findings)
+        self.report.entries += prepared.entries
+        self.write(self.template_path(lesson), prepared.template)
+        prepared.template = b""
+        self.new_records.lessons[lesson] = {
+            "shared": [inc.unit_to_json(u) for u in prepared.shared],
+            "findings": [inc.finding_to_json(f) for f in prepared.findings],
+            "entries": prepared.entries,
+            "build": {},
+        }
 
     def _replay_shared(self) -> bool:
         """Skip the shared template when no lesson's boilerplate changed."""
@@ -279,7 +510,8 @@ class Run:
                     )
                 )
         self._templates[lesson] = pot
-        if lesson not in self._replayed:  # a replayed lesson's entries are counted already
+        # A replayed or prepared lesson's entries are counted already.
+        if lesson not in self._replayed and lesson not in self._prepared:
             self.report.entries += len(pot) if pot is not None else 0
         return pot
 
@@ -290,36 +522,6 @@ class Run:
         self.progress.start(len(names) * len(langs), "update")
         for lang in langs:
             fast = self._catalogs_unchanged(lang)
-            context: list[Any] = []
-
-            def get_context(
-                lang: str = lang, fast: bool = fast, context: list[Any] = context
-            ) -> tuple[Any, set[Path], catalog.Helpers, dict[str, Path]]:
-                if not context:
-                    if fast and not self._orphans(lang):
-                        olds, broken, renamed = None, set(), {}
-                        memory = Memory.build(
-                            [
-                                r
-                                for rel, record in self.records.catalogs.items()
-                                if rel.startswith(f"{self.shown(self.config.locales / lang)}/")
-                                for r in inc.records_from_json(record["records"])
-                            ]
-                        )
-                    else:
-                        olds, broken = self._old_catalogs(lang)
-                        memory = self._memory(olds)
-                        renamed = self._renames(lang, olds)
-                    helpers = catalog.Helpers(
-                        memory=memory,
-                        glossary=self._glossary(lang),
-                        copy_untranslatable=self.config.source_lang == "vi" and lang != "vi",
-                        tm_threshold=self.config.tm_threshold,
-                        purge=purge,
-                    )
-                    context.append((olds, broken, helpers, renamed))
-                return context[0]
-
             for name in names:
                 self.progress.advance()
                 path = self.catalog_path(name, lang)
@@ -329,10 +531,18 @@ class Run:
                     self._count_cached(lang, record["counts"])
                     self.new_records.catalogs[rel] = record
                     continue
+                prepared = self._prepared.get(name)
+                made = prepared.catalogs.pop(lang, None) if prepared is not None else None
+                if made is not None:
+                    self._context(lang, fast, purge)  # reports what it found, as in one process
+                    self._merged(lang, path, made)
+                    continue
                 pot = self.template(name)
                 if pot is None:
                     continue
-                olds, broken, helpers, renamed = get_context()
+                context = self._context(lang, fast, purge)
+                olds, broken, helpers, renamed = context.olds, context.broken, context.helpers, context.renamed
+                assert renamed is not None
                 if olds is None:
                     try:
                         old = self.read_catalog(path)
@@ -369,8 +579,79 @@ class Run:
                             "info",
                         )
                     )
+            self._contexts.pop(lang, None)
             self._report_orphans(lang)
         self.settle()  # build reads these catalogs
+
+    def _merged(self, lang: str, path: Path, made: _Catalog) -> None:
+        """Update's work on a lesson's catalog, done by a worker: report and write it."""
+        if made.finding is not None:
+            self.report.findings.append(made.finding)
+        if made.data is None:
+            self._settled.add(path)  # not written: the worker read what is there
+            return
+        self._count_cached(lang, made.counts)
+        if self.write(path, made.data):
+            self._settled.add(path)
+        self.new_records.catalogs[self.shown(path)] = {"counts": made.counts, "records": made.records}
+
+    def _context(self, lang: str, fast: bool, purge: bool) -> _Context:
+        """What update merges a language's catalogs with, made when it first
+        needs it (or ahead, by prepare(): then its findings are reported now)."""
+        context = self._contexts.get(lang)
+        if context is None:
+            context = self._contexts[lang] = self._make_context(lang, fast, purge, ahead=False)
+        elif context.ahead:
+            context.ahead = False
+            self.report.findings.extend(context.held_old)
+            if context.renamed is None:
+                context.renamed = self._renames(lang, context.olds) if context.olds is not None else {}
+            self.report.findings.extend(context.held_glossary)
+            context.held_old, context.held_glossary = [], []
+        return context
+
+    def _make_context(self, lang: str, fast: bool, purge: bool, ahead: bool) -> _Context:
+        """The old catalogs (or, when none changed, the memory the records
+        hold), renamed lessons and the glossary. Made ``ahead``, its findings
+        are held and renamed lessons left to find (they need the templates)."""
+        context = _Context(ahead=ahead)
+        with self._holding(context.held_old if ahead else None):
+            if fast and not self._orphans(lang):
+                context.renamed = {}
+                memory = Memory.build(
+                    [
+                        r
+                        for rel, record in self.records.catalogs.items()
+                        if rel.startswith(f"{self.shown(self.config.locales / lang)}/")
+                        for r in inc.records_from_json(record["records"])
+                    ]
+                )
+            else:
+                context.olds, context.broken = self._old_catalogs(lang)
+                memory = self._memory(context.olds)
+                if not ahead:
+                    context.renamed = self._renames(lang, context.olds)
+        with self._holding(context.held_glossary if ahead else None):
+            context.helpers = catalog.Helpers(
+                memory=memory,
+                glossary=self._glossary(lang),
+                copy_untranslatable=self.config.source_lang == "vi" and lang != "vi",
+                tm_threshold=self.config.tm_threshold,
+                purge=purge,
+            )
+        return context
+
+    @contextmanager
+    def _holding(self, held: list[Finding] | None) -> Iterator[None]:
+        """Findings made in the block go to ``held`` (if not None), not the report."""
+        if held is None:
+            yield
+            return
+        kept, self.report.findings = self.report.findings, held
+        try:
+            yield
+        finally:
+            self.report.findings = kept
 
     def _catalogs_unchanged(self, lang: str) -> bool:
         """True if every catalog of a language (and its glossary) is as the
@@ -435,6 +716,8 @@ class Run:
         orphans = {path: catalog.msgids(po) for path, po in olds.items() if path not in expected}
         found: dict[str, Path] = {}
         for lesson in self.lessons:
+            if lesson in self._prepared:
+                continue  # not renamed: prepare() runs only when no catalog is orphaned
             pot = self.template(lesson)
             if not orphans or pot is None or len(pot) == 0 or self.catalog_path(lesson, lang) in olds:
                 continue
@@ -519,11 +802,9 @@ class Run:
                 produced[lang_dir].add(lang_dir / rel)
             shared_path = self.catalog_path(SHARED, lang)
             shared_same = self.records.same(shared_path)
-            shared_table: list[dict[tuple[str | None, str], str]] = []
+            shared_table: list[dict[Key, str]] = []
 
-            def shared(
-                lang: str = lang, table: list[dict[tuple[str | None, str], str]] = shared_table
-            ) -> dict[tuple[str | None, str], str]:
+            def shared(lang: str = lang, table: list[dict[Key, str]] = shared_table) -> dict[Key, str]:
                 if not table:
                     table.append(self._translations(SHARED, lang))
                 return table[0]
@@ -540,13 +821,18 @@ class Run:
         for folder, keep in produced.items():
             self._remove_stale(folder, keep, None)
 
-    def _translations(self, name: str, lang: str) -> dict[tuple[str | None, str], str]:
+    def _translations(self, name: str, lang: str) -> dict[Key, str]:
+        table, problem = self._read_translations(name, lang)
+        if problem is not None:
+            self.report.findings.append(problem)
+        return table
+
+    def _read_translations(self, name: str, lang: str) -> tuple[dict[Key, str], Finding | None]:
         try:
             po = self.read_catalog(self.catalog_path(name, lang))
         except PipelineError as exc:
-            self.report.findings.append(exc.finding)
-            return {}
-        return catalog.translations(po) if po is not None else {}
+            return {}, exc.finding
+        return (catalog.translations(po) if po is not None else {}), None
 
     def _replay_build(self, lesson: str, lang: str, target: Path) -> bool:
         """Skip a built lesson whose text, catalog and output are unchanged."""
@@ -565,8 +851,12 @@ class Run:
         lesson: str,
         lang: str,
         target: Path,
-        shared: Callable[[], dict[tuple[str | None, str], str]],
+        shared: Callable[[], dict[Key, str]],
     ) -> None:
+        prepared = self._prepared.get(lesson)
+        page = prepared.pages.pop(lang, None) if prepared is not None else None
+        if page is not None and self._built(lesson, lang, target, page, shared):
+            return
         doc = self.document(lesson)
         source = self.config.content / lesson
         if doc is None:
@@ -579,19 +869,44 @@ class Run:
                 self.write(target, data)  # refused at extract (mojibake): shown as it is
             return
         own = self._translations(lesson, lang)
+        text, findings = self._page(doc, lesson, lang, lambda unit, key: (shared() if unit.shared else own).get(key))
+        self.report.findings.extend(findings)
+        if lesson in self.new_records.lessons:
+            self.new_records.lessons[lesson]["build"][lang] = [inc.finding_to_json(f) for f in findings]
+        self.write(target, text)
+
+    def _built(self, lesson: str, lang: str, target: Path, page: _Page, shared: Callable[[], dict[Key, str]]) -> bool:
+        """Build's work on a lesson, done by a worker: report and write it,
+        if the worker read what one process would have (the catalog as
+        update left it, the same shared translations); else False."""
+        if self.catalog_path(lesson, lang) not in self._settled:
+            return False
+        self.report.findings.extend(page.own)
+        if page.shared:
+            table = shared()
+            if any(table.get(key) != found for key, found in page.shared.items()):
+                return False
+        self.report.findings.extend(page.findings)
+        if lesson in self.new_records.lessons:
+            self.new_records.lessons[lesson]["build"][lang] = [inc.finding_to_json(f) for f in page.findings]
+        self.write(target, page.data)
+        return True
+
+    def _page(
+        self, doc: Document, lesson: str, lang: str, find: Callable[[Unit, Key], str | None]
+    ) -> tuple[str, list[Finding]]:
+        """A lesson's page in ``lang``, with ``find(unit, key)`` its units'
+        translations, and what splicing them found."""
 
         def lookup(unit: Unit) -> str | None:
             key = (unit.context, nfc(unit.text))
-            found = (shared() if unit.shared else own).get(key)
+            found = find(unit, key)
             # translations are used in NFC; an identity one keeps the source bytes
             return unit.text if found is not None and nfc(found) == key[1] else found and nfc(found)
 
-        result = splice(doc, lookup, self.shown(source))
-        self.report.findings.extend(result.findings)
-        if lesson in self.new_records.lessons:
-            self.new_records.lessons[lesson]["build"][lang] = [inc.finding_to_json(f) for f in result.findings]
+        result = splice(doc, lookup, self.shown(self.config.content / lesson))
         text = repad_tables(doc.text, result.text)
-        self.write(target, self._with_notice(doc, text, result.translated, result.total, lang))
+        return self._with_notice(doc, text, result.translated, result.total, lang), result.findings
 
     def _with_notice(self, doc: Document, text: str, translated: int, total: int, lang: str) -> str:
         """A partly translated lesson says so at its top; a barely translated
