@@ -11,18 +11,21 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import catalog, checks, glossary, state, stats
-from .assemble import splice
+from . import state
 from .config import load
 from .errors import Exit, Finding, PipelineError
 from .files import sweep_temp
-from .formatting import format_lesson, repad_tables
 from .lock import exclusive
-from .pseudo import pseudolocalize
 from .report import Coverage, Progress, Report
-from .run import SHARED, Run
-from .text import Model, heal, hygiene, looks_damaged
+
+if TYPE_CHECKING:
+    from . import catalog, stats
+    from .run import Run
+
+# The parser, the catalogs and the checks load only when a call needs them:
+# a rebuild with nothing to do needs none, and start-up is most of its time.
 
 
 @contextmanager
@@ -45,6 +48,8 @@ def extract(
     Every writing call holds the project's lock (see :mod:`pipeline.lock`):
     a second run raises, or with ``wait`` queues behind the first.
     """
+    from .run import Run
+
     with _writing(root, wait):
         run = Run(root, progress, allow_mojibake=allow_mojibake)
         run.extract()
@@ -63,6 +68,8 @@ def update(
 
     ``purge`` drops obsolete entries: the only way a translation is removed.
     """
+    from .run import Run
+
     with _writing(root, wait):
         run = Run(root, progress)
         run.update(run.langs(langs), purge)
@@ -77,6 +84,8 @@ def build(
     wait: bool = False,
 ) -> Report:
     """Write ``build/<lang>/`` trees from content and catalogs."""
+    from .run import Run
+
     with _writing(root, wait):
         run = Run(root, progress)
         run.build(run.langs(langs))
@@ -101,6 +110,8 @@ def rebuild(
 
 
 def _rebuild(root: Path | str, langs: Iterable[str] | None, progress: Progress | None, allow_mojibake: bool) -> Report:
+    from .run import Run
+
     config = load(Path(root))
     folders = [config.content, config.locales, config.build]
     full = not langs and not allow_mojibake
@@ -149,6 +160,11 @@ def pseudo(
 
 
 def _pseudo(root: Path | str, lang: str, progress: Progress | None) -> Report:
+    from .assemble import splice
+    from .formatting import repad_tables
+    from .pseudo import pseudolocalize
+    from .run import Run
+
     run = Run(root, progress)
     if lang in (run.config.source_lang, *run.config.languages):
         raise PipelineError("--lang", 0, f"{lang!r} is a real language of the project: pick a pseudo one (qps)")
@@ -184,6 +200,9 @@ def fmt(root: Path | str = ".", check_only: bool = False, *, wait: bool = False)
 
 
 def _fmt(root: Path | str, check_only: bool) -> Report:
+    from .formatting import format_lesson
+    from .run import Run
+
     run = Run(root, None, dry=check_only)
     for rel in run.lessons:
         doc = run.document(rel)
@@ -226,6 +245,9 @@ def doctor(root: Path | str = ".", fix: bool = False, *, wait: bool = False) -> 
 
 def _doctor(root: Path | str, fix: bool) -> Doctored:
     import difflib
+
+    from .run import Run
+    from .text import Model, heal, hygiene, looks_damaged
 
     run = Run(root, None, dry=not fix, allow_mojibake=True)
     files = [run.config.content / x for x in run.lessons]
@@ -271,6 +293,9 @@ def stats_rows(
     root: Path | str = ".", langs: Iterable[str] | None = None, by: str = "language"
 ) -> tuple[list[stats.Row], Report]:
     """Coverage rows against fresh units from content/ (nothing is written)."""
+    from . import stats
+    from .run import Run
+
     if by not in ("language", "module", "lesson"):
         raise PipelineError("--by", 0, f"unknown grouping {by!r}: use language, module or lesson")
     run = Run(root, None)
@@ -288,6 +313,8 @@ def source_language(root: Path | str = ".") -> str:
 
 
 def _glossary_misses(run: Run, lang: str, olds: dict[Path, catalog.polib.POFile]) -> list[Finding]:
+    from . import catalog, glossary
+
     terms = run._glossary(lang)
     findings: list[Finding] = []
     for path, po in olds.items():
@@ -309,6 +336,8 @@ def _glossary_misses(run: Run, lang: str, olds: dict[Path, catalog.polib.POFile]
 
 def glossary_misses(root: Path | str = ".", langs: Iterable[str] | None = None) -> list[Finding]:
     """Translated entries that do not use their glossary's approved term."""
+    from .run import Run
+
     run = Run(root, None)
     findings: list[Finding] = []
     for lang in run.langs(langs):
@@ -329,6 +358,9 @@ def check(
     relative links in the built trees, glossary misses, source lint, and
     coverage under thresholds.
     """
+    from . import catalog, checks
+    from .run import Run
+
     run = Run(root, None, dry=True, allow_mojibake=True)
     chosen = run.langs(langs)
     run.extract()
@@ -374,6 +406,8 @@ def _broken_links(run: Run) -> list[Finding]:
     Link destinations are protected, so every built tree has the links of the
     source: checking the lessons once names the file to fix.
     """
+    from . import checks
+
     existing = set(run.lessons) | set(run.assets)
     findings: list[Finding] = []
     for rel in run.lessons:
@@ -384,6 +418,8 @@ def _broken_links(run: Run) -> list[Finding]:
 
 
 def _coverage(run: Run, langs: list[str], floor: float | None) -> list[Finding]:
+    from . import stats
+
     tallies = run.tallies(langs)
     findings: list[Finding] = []
     thresholds = dict(run.config.min_coverage)
@@ -413,7 +449,6 @@ def _unique(findings: list[Finding]) -> list[Finding]:
 
 
 __all__ = [
-    "SHARED",
     "Coverage",
     "Doctored",
     "PipelineError",

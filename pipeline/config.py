@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import PipelineError
-from .segments import DEFAULT_REGIONS
+
+# The boilerplate every lesson repeats (navigation, footer), between these
+# comments; the settings may name others.
+DEFAULT_REGIONS = (
+    ("<!-- Aero-Navigation-Start -->", "<!-- Aero-Navigation-End -->"),
+    ("<!-- Aero-Footer-Start -->", "<!-- Aero-Footer-End -->"),
+)
 
 _KNOWN = {
     "source_lang",

@@ -6,16 +6,74 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from .errors import Finding
 
 
+def is_file(entry: os.DirEntry[str]) -> bool:
+    """``entry.is_file()``, False for a link that loops (as Path.is_file)."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+def entries(folder: Path) -> Iterator[tuple[os.DirEntry[str], str]]:
+    """Every entry under ``folder`` with its path from there ("a/b.md"), in
+    name order, a folder before what it holds. Linked folders are listed but
+    not entered; hidden names (".git") are left out with all they hold."""
+    stack = [(os.fspath(folder), "")]
+    while stack:
+        here, rel = stack.pop()
+        try:
+            with os.scandir(here) as found:
+                listed = sorted((e for e in found if not e.name.startswith(".")), key=lambda e: e.name)
+        except OSError:
+            continue
+        below = []
+        for entry in listed:
+            yield entry, rel + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                below.append((entry.path, f"{rel}{entry.name}/"))
+        stack.extend(reversed(below))
+
+
+def tree(folder: Path) -> Iterator[tuple[str, str]]:
+    """Every file under ``folder`` as (path, path from ``folder`` with "/"),
+    as ``rglob("*")`` and ``is_file()`` find them (a linked folder is not
+    entered, a linked file is followed), in a tenth of the time: a no-op
+    rebuild walks thousands of files and must not pay a Path for each."""
+    stack = [(os.fspath(folder), "")]
+    while stack:
+        here, rel = stack.pop()
+        try:
+            entries = os.scandir(here)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, f"{rel}{entry.name}/"))
+                elif is_file(entry):
+                    yield entry.path, rel + entry.name
+
+
+# Stands for a file's hash when it cannot be read: never equal to a hash, and
+# never taken as "unchanged" (see state.unchanged, Records.same).
+UNREADABLE = "unreadable"
+
+
 def content_hash(data: bytes) -> str:
-    """The hash that tells whether a file changed (state and incremental records)."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    """The hash that tells whether a file changed (state and incremental records).
+
+    SHA-1, for speed: it runs on the CPU's SHA instructions, half again as
+    fast as BLAKE2 here, and a no-op rebuild hashes every file of the
+    project. It detects change; it guards against no adversary (whoever can
+    forge a collision in content/ can simply edit content/)."""
+    return hashlib.sha1(data).hexdigest()
 
 
 def unchanged(path: Path, data: bytes) -> bool:

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import state
 from .errors import Finding
-from .files import content_hash
+from .files import UNREADABLE, content_hash
 from .memory import Record
 from .segments import Unit
 
@@ -51,10 +52,13 @@ class Records:
     files: dict[str, str] = field(default_factory=dict)  # hashes the last run left
     lessons: dict[str, dict[str, Any]] = field(default_factory=dict)
     catalogs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Each language's shared translations, as [msgctxt, msgid, msgstr] rows.
+    shared: dict[str, list[list[Any]]] = field(default_factory=dict)
     usable: bool = False
 
     # Hashes of the files now: as found at the start, updated by each write.
     current: dict[str, str] = field(default_factory=dict)
+    _rels: dict[Path, str] = field(default_factory=dict, repr=False)  # see same()
 
     @classmethod
     def from_state(cls, root: Path, data: dict[str, Any] | None, now: dict[str, str] | None = None) -> Records:
@@ -63,9 +67,10 @@ class Records:
         if not data or now is None:
             return records
         records.files = dict(data.get("files", {}))
-        extra = data.get("records", {})
+        extra = state.load_records(root, data)
         records.lessons = dict(extra.get("lessons", {}))
         records.catalogs = dict(extra.get("catalogs", {}))
+        records.shared = dict(extra.get("shared", {}))
         settings = root / "pyproject.toml"
         now = file_hash(settings) if settings.is_file() else None
         records.usable = bool(records.files) and records.files.get("pyproject.toml") == now
@@ -75,8 +80,11 @@ class Records:
         """True if ``path`` is as the last run left it (absent both times counts)."""
         if not self.usable:
             return False
-        rel = path.relative_to(self.root).as_posix()
-        return self.files.get(rel) == self.current.get(rel)
+        rel = self._rels.get(path)
+        if rel is None:
+            rel = self._rels[path] = path.relative_to(self.root).as_posix()
+        now = self.current.get(rel)
+        return self.files.get(rel) == now and now != UNREADABLE
 
     def wrote(self, rel: str, data: bytes | None) -> None:
         """Keep ``current`` true to the files: ``data`` written, or removed."""
@@ -86,7 +94,7 @@ class Records:
             self.current[rel] = content_hash(data)
 
     def to_json(self) -> dict[str, Any]:
-        return {"lessons": self.lessons, "catalogs": self.catalogs}
+        return {"lessons": self.lessons, "catalogs": self.catalogs, "shared": self.shared}
 
 
 def records_to_json(records: list[Record]) -> list[list[Any]]:

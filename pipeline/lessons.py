@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .errors import Finding
-from .files import read_text
+from .files import entries, is_file, read_text
 from .segments import Document, segment
 from .text import looks_damaged
 
@@ -32,15 +32,13 @@ def discover(content: Path, shown: Callable[[Path], str]) -> tuple[list[str], li
     """The lessons and other files (assets) under ``content``, as sorted
     POSIX paths relative to it, and what was refused."""
     findings: list[Finding] = []
-    # rglob does not descend into linked folders; a link is followed only
-    # when it resolves inside content/ (a file outside is never read).
+    # Linked folders are not entered (see files.entries); a link is followed
+    # only when it resolves inside content/ (a file outside is never read).
     inside = content.resolve()
     files: list[str] = []
-    for path in content.rglob("*"):
-        rel = path.relative_to(content)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        if path.is_symlink():
+    for entry, rel in entries(content):
+        if entry.is_symlink():
+            path = Path(entry.path)
             try:
                 target = path.resolve(strict=True)
             except (OSError, RuntimeError):
@@ -61,14 +59,17 @@ def discover(content: Path, shown: Callable[[Path], str]) -> tuple[list[str], li
                     )
                 )
                 continue
-        if not path.is_file():
+        if not is_file(entry):
             continue
-        if Path(rel).with_suffix("").as_posix() == SHARED and rel.suffix.lower() in MARKDOWN_SUFFIXES:
+        stem, suffix = os.path.splitext(rel)
+        if stem == SHARED and suffix.lower() in MARKDOWN_SUFFIXES:
             findings.append(
-                Finding(shown(path), 0, "input", f"{SHARED} is the shared catalog's name: rename the lesson")
+                Finding(
+                    shown(Path(entry.path)), 0, "input", f"{SHARED} is the shared catalog's name: rename the lesson"
+                )
             )
             continue
-        files.append(rel.as_posix())
+        files.append(rel)
     files.sort()
     lessons: list[str] = []
     # bai.md and bai.markdown would share one template and one catalog.

@@ -7,6 +7,7 @@ raising them, and, for a rebuild, skips what the last run left unchanged.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from . import incremental as inc
 from .assemble import splice
 from .config import Config, load
 from .errors import Finding, PipelineError
-from .files import Writer, read_text, unchanged
+from .files import Writer, read_text, tree, unchanged
 from .formatting import repad_tables
 from .lessons import SHARED
 from .memory import Memory, Record
@@ -121,7 +122,10 @@ class Run:
         self.records = inc.Records.from_state(self.config.root, last, now)
         self.new_records = inc.Records(self.config.root)
         self._replayed: set[str] = set()
-        self._cached_shared: dict[str, list[Unit]] = {}
+        # A replayed lesson's boilerplate units, as its record holds them:
+        # made into units only if the shared template is made again.
+        self._cached_shared: dict[str, list[Any]] = {}
+        self._replayable: dict[str, bool] = {}  # see _can_replay()
         # A dry run writes and removes nothing: it records what it would do,
         # and keeps what it would write in `outputs`.
         self.dry = dry
@@ -129,6 +133,8 @@ class Run:
         self._writer = Writer()
         self._real_root = self.config.root.resolve()  # see _escapes()
         self._resolved: dict[Path, Path] = {}
+        self._shown: dict[Path, str] = {}
+        self._paths: dict[tuple[str, str | None], Path] = {}
         self.report = Report(dry=dry)
         self.progress: Progress = progress or Silent()
         self.settings = catalog.Settings(
@@ -153,17 +159,30 @@ class Run:
 
     # -- paths ---------------------------------------------------------------
 
+    # Each path is made once: a rebuild with little to do asks for the
+    # paths of a thousand lessons several times, and Path is slow to make.
+
     def shown(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.config.root).as_posix()
-        except ValueError:
-            return str(path)
+        found = self._shown.get(path)
+        if found is None:
+            try:
+                found = path.relative_to(self.config.root).as_posix()
+            except ValueError:
+                found = str(path)
+            self._shown[path] = found
+        return found
 
     def template_path(self, lesson: str) -> Path:
-        return self.config.locales / "templates" / Path(lesson).with_suffix(".pot")
+        found = self._paths.get((lesson, None))
+        if found is None:
+            found = self._paths[lesson, None] = self.config.locales / "templates" / Path(lesson).with_suffix(".pot")
+        return found
 
     def catalog_path(self, lesson: str, lang: str) -> Path:
-        return self.config.locales / lang / Path(lesson).with_suffix(".po")
+        found = self._paths.get((lesson, lang))
+        if found is None:
+            found = self._paths[lesson, lang] = self.config.locales / lang / Path(lesson).with_suffix(".po")
+        return found
 
     def langs(self, only: Iterable[str] | None) -> list[str]:
         chosen = list(only) if only else list(self.config.languages)
@@ -389,7 +408,7 @@ class Run:
             found: list[tuple[Unit, str]] = []
             for name in self.lessons:
                 if name in self._cached_shared:
-                    found += [(unit, name) for unit in self._cached_shared[name]]
+                    found += [(inc.unit_from_json(unit), name) for unit in self._cached_shared[name]]
                 elif name in self._prepared:
                     found += [(unit, name) for unit in self._prepared[name].shared]
                 elif (doc := self.document(name)) is not None:
@@ -473,10 +492,17 @@ class Run:
         return True
 
     def _can_replay(self, lesson: str) -> bool:
-        path = self.config.content / lesson
-        return (
-            lesson in self.records.lessons and self.records.same(path) and self.records.same(self.template_path(lesson))
-        )
+        """True if the lesson and its template are as the last run left them
+        (asked once: both are read before this run writes either)."""
+        found = self._replayable.get(lesson)
+        if found is None:
+            path = self.config.content / lesson
+            found = self._replayable[lesson] = (
+                lesson in self.records.lessons
+                and self.records.same(path)
+                and self.records.same(self.template_path(lesson))
+            )
+        return found
 
     def _replay_extract(self, lesson: str) -> bool:
         """Skip a lesson whose text and template are as the last run left them."""
@@ -484,7 +510,7 @@ class Run:
         if record is None or not self._can_replay(lesson):
             return False
         self._replayed.add(lesson)
-        self._cached_shared[lesson] = [inc.unit_from_json(u) for u in record["shared"]]
+        self._cached_shared[lesson] = record["shared"]
         self.report.findings += [inc.finding_from_json(f) for f in record["findings"]]
         self.report.entries += int(record["entries"])
         self.new_records.lessons[lesson] = {**record, "build": {}}
@@ -818,13 +844,34 @@ class Run:
                 self._build_lesson(lesson, lang, target, shared)
                 if lang == langs[-1] and not self.dry:
                     self._docs.pop(lesson, None)  # done with it: keep memory flat
+            kept = self.records.shared.get(lang)
+            if lang not in self.new_records.shared and kept is not None and self.records.same(shared_path):
+                self.new_records.shared[lang] = kept  # not asked this run, still true
         for folder, keep in produced.items():
             self._remove_stale(folder, keep, None)
 
     def _translations(self, name: str, lang: str) -> dict[Key, str]:
+        if name == SHARED:
+            return self._shared_translations(lang)
         table, problem = self._read_translations(name, lang)
         if problem is not None:
             self.report.findings.append(problem)
+        return table
+
+    def _shared_translations(self, lang: str) -> dict[Key, str]:
+        """The shared catalog's translations: kept in the records while the
+        catalog's bytes are those the last run read them from, since its
+        references to every lesson make it slow to parse for a few entries."""
+        path = self.catalog_path(SHARED, lang)
+        kept = self.records.shared.get(lang)
+        if kept is not None and self.records.same(path):
+            self.new_records.shared[lang] = kept
+            return {(ctx, msgid): msgstr for ctx, msgid, msgstr in kept}
+        table, problem = self._read_translations(SHARED, lang)
+        if problem is not None:
+            self.report.findings.append(problem)
+        elif self.records.current.get(self.shown(path)) is not None or not path.exists():
+            self.new_records.shared[lang] = [[ctx, msgid, msgstr] for (ctx, msgid), msgstr in table.items()]
         return table
 
     def _read_translations(self, name: str, lang: str) -> tuple[dict[Key, str], Finding | None]:
@@ -935,16 +982,21 @@ class Run:
         self.settle()
         if not folder.is_dir():
             return
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and path not in keep and (suffix is None or path.suffix == suffix):
-                if self._escapes(path) is not None:
-                    continue  # never remove a file out of the project
-                if not self.dry:
-                    path.unlink()
-                    self.records.wrote(self.shown(path), None)
-                self.report.removed.append(self.shown(path))
+        kept = {os.fspath(p) for p in keep}  # compared as strings: thousands of files, few to remove
+        stale = sorted(
+            Path(full)
+            for full, _ in tree(folder)
+            if full not in kept and (suffix is None or os.path.splitext(full)[1] == suffix)
+        )
+        for path in stale:
+            if self._escapes(path) is not None:
+                continue  # never remove a file out of the project
+            if not self.dry:
+                path.unlink()
+                self.records.wrote(self.shown(path), None)
+            self.report.removed.append(self.shown(path))
         if self.dry:
             return
-        for path in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
-            if not any(path.iterdir()):
-                path.rmdir()
+        for here, _, _ in os.walk(folder, topdown=False):  # the deepest first; linked folders not entered
+            if here != os.fspath(folder) and not os.listdir(here):
+                os.rmdir(here)

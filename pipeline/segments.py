@@ -15,6 +15,7 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from .config import DEFAULT_REGIONS
 from .errors import Finding
 from .markdown import PIPE_IN_MATH, Span, max_nesting, parse, protected_spans
 
@@ -26,10 +27,6 @@ BOM = "\ufeff"
 _CONTAINERS = {"blockquote_open", "list_item_open", "footnote_open", "footnote_reference_open"}
 _DOLLAR = re.compile(r"(?<!\\)\$")
 _DIRECTIVE = re.compile(r"<!--\s*i18n:\s*([\w-]+)\s*(.*?)\s*-->", re.DOTALL)
-DEFAULT_REGIONS = (
-    ("<!-- Aero-Navigation-Start -->", "<!-- Aero-Navigation-End -->"),
-    ("<!-- Aero-Footer-Start -->", "<!-- Aero-Footer-End -->"),
-)
 
 
 @dataclass(slots=True)

@@ -13,8 +13,10 @@ import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .markdown import Span
+if TYPE_CHECKING:
+    from .markdown import Span
 
 STATUSES = ("translated", "copied", "fuzzy", "untranslated")
 SCHEMA = 1

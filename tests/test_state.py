@@ -71,3 +71,25 @@ def test_cache_is_safe_to_delete(project: Project) -> None:
     assert (root / ".pipeline-cache" / "state.json").is_file()
     after = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".pipeline-cache" not in p.parts}
     assert after == before and report.written == []
+
+
+def test_records_from_another_run_are_not_used(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """state.json names its records.json by hash: records left by another
+    run (one killed between the two writes) are ignored, and every lesson is
+    parsed again rather than replayed from them."""
+    root = project({"a.md": LESSON, "b.md": "# Bài hai\n\nMột câu.\n"})
+    api.rebuild(root)
+    cache = root / ".pipeline-cache"
+    stale = (cache / "records.json").read_bytes()
+    (root / "content" / "b.md").write_text("# Bài hai\n\nMột câu.\n\nHai câu.\n", encoding="utf-8")
+    entries = api.rebuild(root).entries
+    assert (cache / "records.json").read_bytes() != stale
+    (cache / "records.json").write_bytes(stale)
+    (root / "content" / "a.md").write_text(LESSON + "\nThêm.\n", encoding="utf-8")
+    parsed: list[str] = []
+    real = lessons.segment
+    monkeypatch.setattr(lessons, "segment", lambda text, *a, **k: parsed.append(text) or real(text, *a, **k))
+    report = api.rebuild(root)
+    assert len(parsed) == 2, "b.md was replayed from records another run left"
+    assert report.entries == entries  # b.md counted from itself (a.md grew inside its open fence)
+    assert "Hai câu." in (root / "build" / "en" / "b.md").read_text(encoding="utf-8")

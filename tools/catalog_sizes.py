@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from pipeline import api, catalog
+from pipeline.lessons import SHARED
 
 
 def sizes(content: Path, settings: str) -> tuple[list[int], int]:
@@ -24,9 +25,9 @@ def sizes(content: Path, settings: str) -> tuple[list[int], int]:
         lessons = [
             len(catalog.loads(p.read_text(encoding="utf-8"), str(p)))
             for p in sorted(templates.rglob("*.pot"))
-            if p.stem != api.SHARED
+            if p.stem != SHARED
         ]
-        shared = templates / f"{api.SHARED}.pot"
+        shared = templates / f"{SHARED}.pot"
         return lessons, len(catalog.loads(shared.read_text(encoding="utf-8"), str(shared))) if shared.exists() else 0
 
 
