@@ -93,3 +93,31 @@ def test_records_from_another_run_are_not_used(project: Project, monkeypatch: py
     assert len(parsed) == 2, "b.md was replayed from records another run left"
     assert report.entries == entries  # b.md counted from itself (a.md grew inside its open fence)
     assert "Hai câu." in (root / "build" / "en" / "b.md").read_text(encoding="utf-8")
+
+
+NAV = "<!-- Aero-Navigation-Start -->\n- [Mục lục](index.md)\n<!-- Aero-Navigation-End -->\n"
+
+
+def test_one_edit_reads_no_shared_catalog_until_it_changes(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shared catalog lists every lesson: an edit to one lesson takes its
+    translations from the records; a translator's change to it is read."""
+    from pipeline import catalog
+
+    root = project({"a.md": "# Bài\n\n" + NAV, "b.md": "# Bài hai\n\n" + NAV})
+    api.rebuild(root)
+    shared = root / "locales" / "en" / "_shared.po"
+    text = shared.read_text(encoding="utf-8")
+    assert text.endswith('msgid "[Mục lục](index.md)"\nmsgstr ""\n')
+    shared.write_text(text.removesuffix('msgstr ""\n') + 'msgstr "[Contents](index.md)"\n', encoding="utf-8")
+    assert "Contents" in shared.read_text(encoding="utf-8")
+    read: list[str] = []
+    real = catalog.loads
+    monkeypatch.setattr(catalog, "loads", lambda text, name, *a, **k: read.append(name) or real(text, name, *a, **k))
+    api.rebuild(root)
+    assert any(n.endswith("_shared.po") for n in read)
+    assert "Contents" in (root / "build" / "en" / "b.md").read_text(encoding="utf-8")
+    read.clear()
+    (root / "content" / "a.md").write_text("# Bài một\n\n" + NAV, encoding="utf-8")
+    api.rebuild(root)
+    assert read and not any(n.endswith("_shared.po") for n in read)
+    assert "Contents" in (root / "build" / "en" / "a.md").read_text(encoding="utf-8")
