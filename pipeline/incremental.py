@@ -86,12 +86,13 @@ class Records:
         now = self.current.get(rel)
         return self.files.get(rel) == now and now != UNREADABLE
 
-    def wrote(self, rel: str, data: bytes | None) -> None:
-        """Keep ``current`` true to the files: ``data`` written, or removed."""
+    def wrote(self, rel: str, data: bytes | None, digest: str | None = None) -> None:
+        """Keep ``current`` true to the files: ``data`` written (its hash
+        ``digest``, if known), or removed."""
         if data is None:
             self.current.pop(rel, None)
         else:
-            self.current[rel] = content_hash(data)
+            self.current[rel] = digest or content_hash(data)
 
     def to_json(self) -> dict[str, Any]:
         return {"lessons": self.lessons, "catalogs": self.catalogs, "shared": self.shared}

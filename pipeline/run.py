@@ -19,7 +19,7 @@ from . import incremental as inc
 from .assemble import splice
 from .config import Config, load
 from .errors import Finding, PipelineError
-from .files import Writer, read_text, tree, unchanged
+from .files import Writer, content_hash, read_text, tree, unchanged
 from .formatting import repad_tables
 from .lessons import SHARED
 from .memory import Memory, Record
@@ -54,6 +54,7 @@ class _Catalog:
     """One lesson's catalog in one language, merged in a worker."""
 
     data: bytes | None = None  # None: not written (unreadable: see finding)
+    digest: str = ""  # content_hash(data), made in the worker
     finding: Finding | None = None
     counts: list[int] = field(default_factory=list)
     records: list[list[Any]] = field(default_factory=list)
@@ -64,6 +65,7 @@ class _Page:
     """One lesson's page in one language, built in a worker."""
 
     data: bytes = b""
+    digest: str = ""  # content_hash(data), made in the worker
     own: list[Finding] = field(default_factory=list)  # reading the catalog, when update could not write it
     # What the lesson's boilerplate units found in the worker's idea of the
     # shared catalog, checked against the real one before the page is used.
@@ -80,6 +82,7 @@ class _Prepared:
     shared: list[Unit]
     entries: int
     template: bytes
+    template_digest: str
     catalogs: dict[str, _Catalog] = field(default_factory=dict)
     pages: dict[str, _Page] = field(default_factory=dict)
 
@@ -216,9 +219,10 @@ class Run:
             return f"refusing to write outside {self.shown(folder)}/: the path resolves to {real} (through a symlink)"
         return f"refusing to write outside the project root: the path resolves to {real} (check the settings)"
 
-    def write(self, path: Path, text: str | bytes) -> bool:
+    def write(self, path: Path, text: str | bytes, digest: str | None = None) -> bool:
         """Write ``text`` to ``path`` unless it holds it already; False if it
-        is refused (out of the root) or only recorded (a dry run)."""
+        is refused (out of the root) or only recorded (a dry run). ``digest``
+        is its content hash when already known (a worker made it)."""
         data = text.encode("utf-8") if isinstance(text, str) else text
         escape = self._escapes(path)
         if escape is not None:
@@ -232,7 +236,7 @@ class Run:
         if not unchanged(path, data):
             self._writer.submit(path, data)
             self.report.written.append(self.shown(path))
-            self.records.wrote(self.shown(path), data)
+            self.records.wrote(self.shown(path), data, digest)
         return True
 
     def settle(self) -> None:
@@ -335,7 +339,8 @@ class Run:
             old_pot = None  # a template is ours to regenerate
         pot = catalog.template([(u, lesson) for u in doc.units if not u.shared], lesson, self.settings, old_pot)
         shared_units = [u for u in doc.units if u.shared]
-        prepared = _Prepared(list(doc.findings), shared_units, len(pot), catalog.dumps(pot).encode("utf-8"))
+        template = catalog.dumps(pot).encode("utf-8")
+        prepared = _Prepared(list(doc.findings), shared_units, len(pot), template, content_hash(template))
         for lang in job.langs:
             context = self._contexts[lang]
             path = self.catalog_path(lesson, lang)
@@ -352,6 +357,7 @@ class Run:
             if made.finding is None and path not in context.broken:
                 po = catalog.merge(pot, old, lang, self.settings, context.helpers)
                 made.data = catalog.dumps(po).encode("utf-8")
+                made.digest = content_hash(made.data)
                 c = catalog.counts(po)
                 made.counts = [c.translated, c.fuzzy, c.copied, c.total]
                 made.records = inc.records_to_json(catalog.records(po, self.shown(path)))
@@ -375,6 +381,7 @@ class Run:
 
             text, page.findings = self._page(doc, lesson, lang, find)
             page.data = text.encode("utf-8")
+            page.digest = content_hash(page.data)
         return prepared, []
 
     def _guess_shared(self, units: list[Unit], lang: str, job: _Job) -> dict[Key, str | None]:
@@ -465,7 +472,7 @@ class Run:
         """Extract's work on a lesson, done by a worker: report and write it."""
         self.report.findings.extend(prepared.findings)
         self.report.entries += prepared.entries
-        self.write(self.template_path(lesson), prepared.template)
+        self.write(self.template_path(lesson), prepared.template, prepared.template_digest)
         prepared.template = b""
         self.new_records.lessons[lesson] = {
             "shared": [inc.unit_to_json(u) for u in prepared.shared],
@@ -617,7 +624,7 @@ class Run:
             self._settled.add(path)  # not written: the worker read what is there
             return
         self._count_cached(lang, made.counts)
-        if self.write(path, made.data):
+        if self.write(path, made.data, made.digest):
             self._settled.add(path)
         self.new_records.catalogs[self.shown(path)] = {"counts": made.counts, "records": made.records}
 
@@ -816,15 +823,15 @@ class Run:
         produced: dict[Path, set[Path]] = {source_dir: set()}
         for rel in self.lessons + self.assets:
             target = source_dir / rel
-            self.write(target, (self.config.content / rel).read_bytes())
+            self._copy(self.config.content / rel, target)
             produced[source_dir].add(target)
-            if rel in self.lessons:
-                self.progress.advance()
+        for _ in self.lessons:
+            self.progress.advance()
         for lang in langs:
             lang_dir = out_root / lang
             produced[lang_dir] = set()
             for rel in self.assets:
-                self.write(lang_dir / rel, (self.config.content / rel).read_bytes())
+                self._copy(self.config.content / rel, lang_dir / rel)
                 produced[lang_dir].add(lang_dir / rel)
             shared_path = self.catalog_path(SHARED, lang)
             shared_same = self.records.same(shared_path)
@@ -849,6 +856,13 @@ class Run:
                 self.new_records.shared[lang] = kept  # not asked this run, still true
         for folder, keep in produced.items():
             self._remove_stale(folder, keep, None)
+
+    def _copy(self, source: Path, target: Path) -> None:
+        """A file of content/ into a build tree, untouched: not even read
+        when both are as the last run left them (it made the one of the other)."""
+        if self.records.same(source) and self.records.same(target):
+            return
+        self.write(target, source.read_bytes(), self.records.current.get(self.shown(source)))
 
     def _translations(self, name: str, lang: str) -> dict[Key, str]:
         if name == SHARED:
@@ -936,7 +950,7 @@ class Run:
         self.report.findings.extend(page.findings)
         if lesson in self.new_records.lessons:
             self.new_records.lessons[lesson]["build"][lang] = [inc.finding_to_json(f) for f in page.findings]
-        self.write(target, page.data)
+        self.write(target, page.data, page.digest)
         return True
 
     def _page(

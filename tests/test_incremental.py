@@ -41,6 +41,7 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "lesson-renamed": lambda r: (r / M2 / "bai_04_dinh_ly_bayes.md").rename(r / M2 / "bai_04_bayes.md"),
     "glossary": lambda r: (r / "locales/en/glossary.csv").write_text("term,translation\nđịnh lý,theorem\n"),
     "output-edited": lambda r: _edit(r / "build/en/index.md", "#", "##"),
+    "source-copy-edited": lambda r: _edit(r / "build/vi/index.md", "#", "##"),
 }
 
 
