@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from . import state
 from .config import load
-from .errors import Exit, Finding, PipelineError
+from .errors import Finding, PipelineError
 from .files import sweep_temp
 from .lock import exclusive
 from .report import Coverage, Progress, Report
@@ -125,10 +125,11 @@ def _rebuild(root: Path | str, langs: Iterable[str] | None, progress: Progress |
     run.extract()
     run.update(chosen)
     run.build(chosen)
-    # A run whose checks failed (a translation refused: exit 1) wrote every
-    # file, with the source where a translation was refused; its records
-    # hold and replay those findings, so the next run need not start cold.
-    if full and run.report.exit_code in (Exit.OK, Exit.FAILED) and not run.dry:
+    # Recorded whatever the exit code: what a run could not do (an unreadable
+    # lesson or catalog, a failed or refused write) has no record, or a hash
+    # the file does not have, so the next run does it again; the rest need
+    # not start cold, and an unchanged tree replays the same findings.
+    if full and not run.dry:
         figures = _figures(run.report)
         state.save(config.root, run.records.current, figures, run.new_records.to_json())
     return run.report

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-import ftfy.badness
-
 from .assemble import span_texts
 from .errors import Finding
 from .markdown import normalize_newlines, parse, protected_spans
 from .memory import has_vietnamese
 from .safety import introduced
 from .segments import Unit, unbalanced_dollars
+from .text import looks_bad
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +106,7 @@ def source_findings(path: str, text: str, units: Iterable[Unit], mojibake: str =
     """Lint of a source lesson: unbalanced `$` and mojibake."""
     findings = unbalanced_dollars(path, units)
     for number, line in enumerate(text.splitlines(), 1):
-        if ftfy.badness.is_bad(line):
+        if looks_bad(line):
             findings.append(
                 Finding(
                     path,

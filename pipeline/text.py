@@ -21,8 +21,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import ftfy.badness
-
 LOST = bytes([0x81, 0x8D, 0x8E, 0x8F, 0x90, 0x9D, 0x9E, 0xAD])
 VIETNAMESE_LETTERS = set(
     "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵfjwz"
@@ -237,7 +235,15 @@ def looks_damaged(line: str) -> bool:
     if counts is None:
         return False
     complete, partial, lone = counts
-    return complete + partial > 0 or (lone > 0 and bool(ftfy.badness.is_bad(line)))
+    return complete + partial > 0 or (lone > 0 and looks_bad(line))
+
+
+def looks_bad(line: str) -> bool:
+    """ftfy's judgement of a line, loaded on first use: most lessons never
+    need it, and every run would pay for its tables."""
+    import ftfy.badness
+
+    return bool(ftfy.badness.is_bad(line))
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -121,3 +122,32 @@ def test_one_edit_reads_no_shared_catalog_until_it_changes(project: Project, mon
     api.rebuild(root)
     assert read and not any(n.endswith("_shared.po") for n in read)
     assert "Contents" in (root / "build" / "en" / "a.md").read_text(encoding="utf-8")
+
+
+def test_a_run_with_unusable_input_is_recorded_too(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unreadable lesson (exit 2) does not make every later rebuild cold:
+    nothing changed replays the same error without parsing; once the lesson
+    is fixed, only it is parsed."""
+    root = project({"a.md": LESSON, "b.md": "# Bài hai\n\nMột câu.\n"})
+    (root / "content" / "b.md").write_bytes(b"# B\xe0i hai\n")
+    first = api.rebuild(root)
+    assert first.exit_code == 2 and [f.rule for f in first.findings if f.severity == "error"] == ["encoding"]
+    real = lessons.segment
+    monkeypatch.setattr(lessons, "segment", lambda *a, **k: pytest.fail("parsed although nothing changed"))
+    again = api.rebuild(root)
+    assert again.exit_code == 2 and [str(f) for f in again.findings] == [str(f) for f in first.findings]
+    parsed: list[str] = []
+    monkeypatch.setattr(lessons, "segment", lambda text, *a, **k: parsed.append(text) or real(text, *a, **k))
+    (root / "content" / "b.md").write_text("# Bài hai\n\nMột câu.\n", encoding="utf-8")
+    fixed = api.rebuild(root)
+    assert fixed.exit_code == 0 and parsed == ["# Bài hai\n\nMột câu.\n"]
+    scratch = root.parent / "scratch" / root.name  # the same name: it is the catalogs' Project-Id-Version
+    shutil.copytree(root, scratch, ignore=shutil.ignore_patterns(".pipeline-cache", "locales", "build"))
+    monkeypatch.setattr(lessons, "segment", real)
+    assert api.rebuild(scratch).exit_code == 0
+
+    def files(r: Path) -> dict[str, bytes]:
+        found = (p for p in r.rglob("*") if p.is_file() and ".pipeline-cache" not in p.parts)
+        return {p.relative_to(r).as_posix(): p.read_bytes() for p in found}
+
+    assert files(root) == files(scratch)
