@@ -80,22 +80,23 @@ def template(
     yields a byte-identical template.
     """
     pot = polib.POFile(wrapwidth=WRAP)
-    by_key: dict[tuple[str | None, str], polib.POEntry] = {}
+    # Per entry: its comment lines and occurrences, each once, in order (as
+    # dicts: the shared template meets each of its entries in every lesson).
+    by_key: dict[tuple[str | None, str], tuple[polib.POEntry, dict[str, None], dict[tuple[str, str], None]]] = {}
     for unit, ref in units:
         key = (unit.context, nfc(unit.text))
-        entry = by_key.get(key)
-        if entry is None:
+        found = by_key.get(key)
+        if found is None:
             entry = polib.POEntry(msgid=key[1], msgctxt=unit.context, msgstr="", occurrences=[], comment="")
-            by_key[key] = entry
+            found = by_key[key] = (entry, {}, {})
             pot.append(entry)
-        lines = entry.comment.split("\n") if entry.comment else []
+        _, lines, occurrences = found
         for line in (unit.element, *unit.notes):
-            if line not in lines:
-                lines.append(line)
+            lines.setdefault(line)
+        occurrences.setdefault((ref, str(unit.line) if settings.line_numbers else ""))
+    for entry, lines, occurrences in by_key.values():
         entry.comment = "\n".join(lines)
-        occurrence = (ref, str(unit.line) if settings.line_numbers else "")
-        if occurrence not in entry.occurrences:
-            entry.occurrences.append(occurrence)
+        entry.occurrences = list(occurrences)
     created = now()
     if old is not None and _keys(old) == _keys(pot):
         created = old.metadata.get("POT-Creation-Date", created)
