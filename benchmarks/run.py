@@ -162,10 +162,15 @@ def report(figures: dict[int, dict[str, object]], reps: int, source: Path) -> st
     if x1 and x10:
         per1 = x1["cold"][0] / x1["lessons"]  # type: ignore[index,operator]
         per10 = x10["cold"][0] / x10["lessons"]  # type: ignore[index,operator]
+        # What each lesson beyond the first 105 costs: the start-up every run
+        # pays once (interpreter, imports, workers) is not in it.
+        added = (x10["cold"][0] - x1["cold"][0]) / (x10["lessons"] - x1["lessons"])  # type: ignore[index,operator]
         lines += [
             "",
             f"Cost per lesson, cold: {1000 * per1:.1f} ms at x1, {1000 * per10:.1f} ms at x10 "
-            f"({100 * (per10 / per1 - 1):+.0f}%).",
+            f"({100 * (per10 / per1 - 1):+.0f}%). Each lesson added from x1 to x10 costs "
+            f"{1000 * added:.1f} ms ({100 * (added / per10 - 1):+.0f}% of the x10 average): what x1 pays "
+            "beyond that is start-up, paid once per run.",
         ]
     lines += ["", "Peer ratios read as: their time over ours (above 1 means we are faster).", ""]
     if x1 and x10:
