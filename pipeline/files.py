@@ -21,16 +21,17 @@ def is_file(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def entries(folder: Path) -> Iterator[tuple[os.DirEntry[str], str]]:
+def entries(folder: Path, hidden: bool = False) -> Iterator[tuple[os.DirEntry[str], str]]:
     """Every entry under ``folder`` with its path from there ("a/b.md"), in
     name order, a folder before what it holds. Linked folders are listed but
-    not entered; hidden names (".git") are left out with all they hold."""
+    not entered; hidden names (".git") are left out with all they hold,
+    unless ``hidden``. No Path is made: a rebuild walks thousands of files."""
     stack = [(os.fspath(folder), "")]
     while stack:
         here, rel = stack.pop()
         try:
             with os.scandir(here) as found:
-                listed = sorted((e for e in found if not e.name.startswith(".")), key=lambda e: e.name)
+                listed = sorted((e for e in found if hidden or not e.name.startswith(".")), key=lambda e: e.name)
         except OSError:
             continue
         below = []
@@ -42,23 +43,12 @@ def entries(folder: Path) -> Iterator[tuple[os.DirEntry[str], str]]:
 
 
 def tree(folder: Path) -> Iterator[tuple[str, str]]:
-    """Every file under ``folder`` as (path, path from ``folder`` with "/"),
-    as ``rglob("*")`` and ``is_file()`` find them (a linked folder is not
-    entered, a linked file is followed), in a tenth of the time: a no-op
-    rebuild walks thousands of files and must not pay a Path for each."""
-    stack = [(os.fspath(folder), "")]
-    while stack:
-        here, rel = stack.pop()
-        try:
-            entries = os.scandir(here)
-        except OSError:
-            continue
-        with entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((entry.path, f"{rel}{entry.name}/"))
-                elif is_file(entry):
-                    yield entry.path, rel + entry.name
+    """Every file under ``folder``, hidden ones too, as (path, path from
+    ``folder`` with "/"): what ``rglob("*")`` and ``is_file()`` find (a
+    linked folder is not entered, a linked file is followed)."""
+    for entry, rel in entries(folder, hidden=True):
+        if not entry.is_dir(follow_symlinks=False) and is_file(entry):
+            yield entry.path, rel
 
 
 # Stands for a file's hash when it cannot be read: never equal to a hash, and

@@ -20,13 +20,6 @@ from .memory import Record
 from .segments import Unit
 
 
-def file_hash(path: Path) -> str | None:
-    try:
-        return content_hash(path.read_bytes())
-    except OSError:
-        return None
-
-
 def unit_to_json(unit: Unit) -> list[Any]:
     return [unit.text, unit.element, unit.line, unit.context, list(unit.notes)]
 
@@ -71,9 +64,9 @@ class Records:
         records.lessons = dict(extra.get("lessons", {}))
         records.catalogs = dict(extra.get("catalogs", {}))
         records.shared = dict(extra.get("shared", {}))
-        settings = root / "pyproject.toml"
-        now = file_hash(settings) if settings.is_file() else None
-        records.usable = bool(records.files) and records.files.get("pyproject.toml") == now
+        # The snapshot hashed the settings: records made under others are no use.
+        settings = records.current.get("pyproject.toml")
+        records.usable = bool(records.files) and records.files.get("pyproject.toml") == settings != UNREADABLE
         return records
 
     def same(self, path: Path) -> bool:
@@ -106,4 +99,4 @@ def records_from_json(data: list[list[Any]]) -> list[Record]:
     return [Record(*row) for row in data]
 
 
-__all__ = ["Records", "file_hash"]
+__all__ = ["Records"]

@@ -674,7 +674,7 @@ class Run(Cold):
         table, problem = self._read_translations(SHARED, lang)
         if problem is not None:
             self.report.findings.append(problem)
-        elif self.records.current.get(self.shown(path)) is not None or not path.exists():
+        else:
             self.new_records.shared[lang] = [[ctx, msgid, msgstr] for (ctx, msgid), msgstr in table.items()]
         return table
 
