@@ -9,20 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import state
+from . import cache
 from .config import load
 from .errors import Finding, PipelineError
 from .files import sweep_temp
 from .lock import exclusive
-from .report import Coverage, Progress, Report
+from .report import Coverage, Progress, Report, Silent
 
 if TYPE_CHECKING:
-    from . import catalog, stats
-    from .run import Run
+    from . import job, stats
+    from .project import Project
 
 # The parser, the catalogs and the checks load only when a call needs them:
 # a rebuild with nothing to do needs none, and start-up is most of its time.
@@ -48,12 +48,10 @@ def extract(
     Every writing call holds the project's lock (see :mod:`pipeline.lock`):
     a second run raises, or with ``wait`` queues behind the first.
     """
-    from .run import Run
+    from .job import Steps
 
     with _writing(root, wait):
-        run = Run(root, progress, allow_mojibake=allow_mojibake)
-        run.extract()
-    return run.report
+        return _steps(root, None, Steps(True, False, False), progress=progress, allow_mojibake=allow_mojibake)
 
 
 def update(
@@ -68,12 +66,10 @@ def update(
 
     ``purge`` drops obsolete entries: the only way a translation is removed.
     """
-    from .run import Run
+    from .job import Steps
 
     with _writing(root, wait):
-        run = Run(root, progress)
-        run.update(run.langs(langs), purge)
-    return run.report
+        return _steps(root, langs, Steps(False, True, False), progress=progress, purge=purge)
 
 
 def build(
@@ -84,12 +80,28 @@ def build(
     wait: bool = False,
 ) -> Report:
     """Write ``build/<lang>/`` trees from content and catalogs."""
-    from .run import Run
+    from .job import Steps
 
     with _writing(root, wait):
-        run = Run(root, progress)
-        run.build(run.langs(langs))
-    return run.report
+        return _steps(root, langs, Steps(False, False, True), progress=progress)
+
+
+def _steps(
+    root: Path | str,
+    langs: Iterable[str] | None,
+    steps: job.Steps,
+    *,
+    progress: Progress | None = None,
+    purge: bool = False,
+    allow_mojibake: bool = False,
+) -> Report:
+    from . import engine
+    from .project import Project
+
+    project = Project(root)
+    chosen = project.langs(langs) if steps.update or steps.build else []
+    report, _, _ = engine.run(project, chosen, steps, purge=purge, allow_mojibake=allow_mojibake, progress=progress)
+    return report
 
 
 def rebuild(
@@ -100,55 +112,70 @@ def rebuild(
     allow_mojibake: bool = False,
     wait: bool = False,
 ) -> Report:
-    """extract + update + build, parsing each lesson once.
+    """extract + update + build, each lesson's work done once.
 
     When no file changed since the last complete run, nothing is parsed:
-    the run says so (see :mod:`pipeline.state`).
+    the run says so (see :mod:`pipeline.cache`); otherwise only what a
+    change touches is done again.
     """
     with _writing(root, wait):
         return _rebuild(root, langs, progress, allow_mojibake)
 
 
 def _rebuild(root: Path | str, langs: Iterable[str] | None, progress: Progress | None, allow_mojibake: bool) -> Report:
-    from .run import Run
-
     config = load(Path(root))
-    folders = [config.content, config.locales, config.build]
-    full = not langs and not allow_mojibake
-    last = state.load(config.root) if full else None
-    now = state.snapshot(config.root, folders) if full else {}
-    if full and (figures := state.unchanged(last, now)) is not None:
-        return _replay(figures)
-    run = Run(root, progress, allow_mojibake=allow_mojibake, incremental=(last, now) if full else None)
-    chosen = run.langs(langs)
-    run.prepare(chosen)
-    run.extract()
-    run.update(chosen)
-    run.build(chosen)
+    if langs or allow_mojibake:  # a partial run: nothing recorded, nothing replayed
+        from .job import Steps
+
+        return _steps(root, langs, Steps(), progress=progress, allow_mojibake=allow_mojibake)
+    last = cache.load(config.root)
+    now = cache.snapshot(config.root, [config.content, config.locales, config.build], last.files if last else {})
+    if last is not None and cache.unchanged(last, now):
+        if any(last.files[rel].stat != k.stat for rel, k in now.items()):
+            _save(config.root, now, last.figures, cache.load_records(config.root, last), [])
+        return _replay(last.figures)
+    from . import engine
+    from .job import Steps
+    from .project import Project
+
+    records = None
+    if last is not None and last.files.get("pyproject.toml") == now.get("pyproject.toml"):
+        records = cache.load_records(config.root, last)  # records made under other settings are no use
+    project = Project(root)
+    chosen = project.langs(None)
+    cached = engine.Cached(last.files if last else {}, now, records or cache.Records())
+    report, made, files = engine.run(project, chosen, Steps(), progress=progress, cached=cached)
     # Recorded whatever the exit code: what a run could not do (an unreadable
     # lesson or catalog, a failed or refused write) has no record, or a hash
     # the file does not have, so the next run does it again; the rest need
     # not start cold, and an unchanged tree replays the same findings.
-    if full and not run.dry:
-        figures = _figures(run.report)
-        state.save(config.root, run.records.current, figures, run.new_records.to_json())
-    return run.report
+    figures = cache.Figures(report.lessons, report.entries, dict(report.coverage), tuple(report.findings))
+    _save(config.root, files, figures, made, report.findings)
+    return report
 
 
-def _figures(report: Report) -> dict[str, object]:
-    return {
-        "lessons": report.lessons,
-        "entries": report.entries,
-        "coverage": {lang: asdict(cov) for lang, cov in report.coverage.items()},
-        "findings": [asdict(f) for f in report.findings],
-    }
+def _save(
+    root: Path,
+    files: dict[str, cache.Known],
+    figures: cache.Figures,
+    records: cache.Records | None,
+    into: list[Finding],
+) -> None:
+    """Record a run; a cache that cannot be written is a finding, not a crash."""
+    if records is None:
+        return
+    try:
+        cache.save(root, files, figures, records)
+        cache.prune_pending(root, {c.pending for c in records.catalogs.values()})
+    except OSError as exc:
+        into.append(Finding(f"{cache.FOLDER}/state.json", 0, "write-failed", f"cannot record the run: {exc}"))
 
 
-def _replay(figures: dict[str, object]) -> Report:
+def _replay(figures: cache.Figures) -> Report:
     """The report of a run with nothing to do: the last run's figures."""
-    report = Report(lessons=int(figures["lessons"]), entries=int(figures["entries"]))  # type: ignore[call-overload]
-    report.coverage = {lang: Coverage(**cov) for lang, cov in figures["coverage"].items()}  # type: ignore[attr-defined]
-    report.findings = [Finding(**f) for f in figures["findings"]]  # type: ignore[attr-defined]
+    report = Report(lessons=figures.lessons, entries=figures.entries)
+    report.coverage = {lang: Coverage(c.translated, c.fuzzy, c.copied, c.total) for lang, c in figures.coverage.items()}
+    report.findings.extend(figures.findings)
     return report
 
 
@@ -157,36 +184,51 @@ def pseudo(
 ) -> Report:
     """Build ``build/<lang>/``: every unit pseudo-localized, catalogs untouched."""
     with _writing(root, wait):
-        return _pseudo(root, lang, progress)
+        return _pseudo(root, lang, progress or Silent())
 
 
-def _pseudo(root: Path | str, lang: str, progress: Progress | None) -> Report:
+def _pseudo(root: Path | str, lang: str, progress: Progress) -> Report:
     from .assemble import splice
     from .formatting import repad_tables
+    from .project import Project
     from .pseudo import pseudolocalize
-    from .run import Run
 
-    run = Run(root, progress)
-    if lang in (run.config.source_lang, *run.config.languages):
+    project = Project(root)
+    report = Report(lessons=len(project.lessons))
+    report.findings.extend(project.found)
+    if lang in (project.config.source_lang, *project.config.languages):
         raise PipelineError("--lang", 0, f"{lang!r} is a real language of the project: pick a pseudo one (qps)")
-    out_dir = run.config.build / lang
+    out_dir = project.config.build / lang
     keep: set[Path] = set()
-    run.progress.start(len(run.lessons), "pseudo")
-    for rel in run.assets:
-        run.write(out_dir / rel, (run.config.content / rel).read_bytes())
+    progress.start(len(project.lessons), "pseudo")
+    for rel in project.assets:
+        _put(project, report, out_dir / rel, (project.config.content / rel).read_bytes())
         keep.add(out_dir / rel)
-    for rel in run.lessons:
-        run.progress.advance()
-        doc = run.document(rel)
-        source = run.config.content / rel
+    for rel in project.lessons:
+        progress.advance()
+        doc, problems = project.document(rel)
+        report.findings.extend(problems)
         if doc is None:
             continue
-        result = splice(doc, lambda unit: pseudolocalize(unit.text, unit.spans), run.shown(source))
-        run.report.findings.extend(result.findings)
-        run.write(out_dir / rel, repad_tables(doc.text, result.text))
+        report.findings.extend(doc.findings)
+        result = splice(doc, lambda unit: pseudolocalize(unit.text, unit.spans), project.shown(project.source(rel)))
+        report.findings.extend(result.findings)
+        _put(project, report, out_dir / rel, repad_tables(doc.text, result.text).encode("utf-8"))
         keep.add(out_dir / rel)
-    run._remove_stale(out_dir, keep, None)
-    return run.report
+    for path in project.stale(out_dir, keep, None):
+        if project.remove(path) is None:
+            report.removed.append(project.shown(path))
+    project.prune(out_dir)
+    return report
+
+
+def _put(project: Project, report: Report, path: Path, data: bytes) -> None:
+    """Write through the project's guard; what it did goes in the report."""
+    done, problem = project.put(path, data)
+    if problem is not None:
+        report.findings.append(problem)
+    if done is not None and done.changed:
+        report.written.append(done.rel)
 
 
 def fmt(root: Path | str = ".", check_only: bool = False, *, wait: bool = False) -> Report:
@@ -202,31 +244,34 @@ def fmt(root: Path | str = ".", check_only: bool = False, *, wait: bool = False)
 
 def _fmt(root: Path | str, check_only: bool) -> Report:
     from .formatting import format_lesson
-    from .run import Run
+    from .project import Project
 
-    run = Run(root, None, dry=check_only)
-    for rel in run.lessons:
-        doc = run.document(rel)
+    project = Project(root, dry=check_only)
+    report = Report(lessons=len(project.lessons), dry=check_only)
+    report.findings.extend(project.found)
+    for rel in project.lessons:
+        doc, problems = project.document(rel)
+        report.findings.extend(problems)
         if doc is None:
             continue
-        shown = run.shown(run.config.content / rel)
-        formatted, problems = format_lesson(doc.text)
-        if problems:
-            run.report.findings.append(
+        report.findings.extend(doc.findings)
+        shown = project.shown(project.source(rel))
+        formatted, refused = format_lesson(doc.text)
+        if refused:
+            report.findings.append(
                 Finding(
                     shown,
                     1,
                     "fmt-refused",
-                    f"not formatted: it would change more than layout ({problems[0]})",
+                    f"not formatted: it would change more than layout ({refused[0]})",
                     "warning",
                 )
             )
         elif formatted != doc.text:
             if check_only:
-                run.report.findings.append(Finding(shown, 1, "fmt", "not in canonical form: run `pipeline fmt`"))
-            run.write(run.config.content / rel, formatted)
-    run.settle()
-    return run.report
+                report.findings.append(Finding(shown, 1, "fmt", "not in canonical form: run `pipeline fmt`"))
+            _put(project, report, project.source(rel), formatted.encode("utf-8"))
+    return report
 
 
 @dataclass
@@ -247,19 +292,21 @@ def doctor(root: Path | str = ".", fix: bool = False, *, wait: bool = False) -> 
 def _doctor(root: Path | str, fix: bool) -> Doctored:
     import difflib
 
-    from .run import Run
+    from .project import Project
     from .text import Model, heal, hygiene, looks_damaged
 
-    run = Run(root, None, dry=not fix, allow_mojibake=True)
-    files = [run.config.content / x for x in run.lessons]
-    if run.config.locales.is_dir():
-        files += sorted(p for p in run.config.locales.rglob("*") if p.suffix in (".po", ".pot"))
+    project = Project(root, dry=not fix)
+    report = Report(lessons=len(project.lessons), dry=not fix)
+    report.findings.extend(project.found)
+    files = [project.source(x) for x in project.lessons]
+    if project.config.locales.is_dir():
+        files += sorted(p for p in project.config.locales.rglob("*") if p.suffix in (".po", ".pot"))
     texts = {path: path.read_bytes() for path in files}
     clean = [data.decode("utf-8", "replace") for data in texts.values()]
     model = Model.builtin().merged(Model.learn(t for t in clean if not any(map(looks_damaged, t.split("\n")))))
     diffs: list[str] = []
     for path, data in texts.items():
-        shown = run.shown(path)
+        shown = project.shown(path)
         text, problems = hygiene(data)
         for problem in problems:
             fixable = problem.rule != "invalid-utf8"
@@ -267,12 +314,12 @@ def _doctor(root: Path | str, fix: bool) -> Doctored:
             message = (
                 f"fixed: {problem.message}" if fix and fixable else f"{problem.message}: run `pipeline doctor --fix`"
             )
-            run.report.findings.append(Finding(shown, problem.line, problem.rule, message, severity))
+            report.findings.append(Finding(shown, problem.line, problem.rule, message, severity))
         if text is None or not problems:
             continue
         healed = heal(text, model)
         for line, readings in healed.ambiguous:
-            run.report.findings.append(
+            report.findings.append(
                 Finding(
                     shown, line, "mojibake-ambiguous", f"chose {readings[0]!r} among {readings!r}: check it", "warning"
                 )
@@ -285,22 +332,17 @@ def _doctor(root: Path | str, fix: bool) -> Doctored:
                     )
                 )
             )
-            run.write(path, healed.text)
-    run.settle()
-    return Doctored(run.report, diffs)
+            _put(project, report, path, healed.text.encode("utf-8"))
+    return Doctored(report, diffs)
 
 
 def stats_rows(
     root: Path | str = ".", langs: Iterable[str] | None = None, by: str = "language"
 ) -> tuple[list[stats.Row], Report]:
     """Coverage rows against fresh units from content/ (nothing is written)."""
-    from . import stats
-    from .run import Run
+    from . import gate
 
-    if by not in ("language", "module", "lesson"):
-        raise PipelineError("--by", 0, f"unknown grouping {by!r}: use language, module or lesson")
-    run = Run(root, None)
-    return stats.rows(run.tallies(run.langs(langs)), by), run.report
+    return gate.stats_rows(root, langs, by)
 
 
 def badges(root: Path | str = ".", langs: Iterable[str] | None = None) -> dict[str, float]:
@@ -313,38 +355,11 @@ def source_language(root: Path | str = ".") -> str:
     return load(Path(root)).source_lang
 
 
-def _glossary_misses(run: Run, lang: str, olds: dict[Path, catalog.polib.POFile]) -> list[Finding]:
-    from . import catalog, glossary
-
-    terms = run._glossary(lang)
-    findings: list[Finding] = []
-    for path, po in olds.items():
-        for entry in catalog.entries(po):
-            if entry.fuzzy or not entry.msgstr:
-                continue
-            for term in glossary.misses(terms, entry.msgid, entry.msgstr):
-                findings.append(
-                    Finding(
-                        run.shown(path),
-                        entry.line,
-                        "glossary-term",
-                        f"{term.term!r} should be translated as {term.translation!r} (glossary)",
-                        "warning",
-                    )
-                )
-    return findings
-
-
 def glossary_misses(root: Path | str = ".", langs: Iterable[str] | None = None) -> list[Finding]:
     """Translated entries that do not use their glossary's approved term."""
-    from .run import Run
+    from . import gate
 
-    run = Run(root, None)
-    findings: list[Finding] = []
-    for lang in run.langs(langs):
-        olds, _ = run._old_catalogs(lang)
-        findings += _glossary_misses(run, lang, olds)
-    return findings + run.report.findings
+    return gate.glossary_misses(root, langs)
 
 
 def check(
@@ -352,101 +367,10 @@ def check(
     langs: Iterable[str] | None = None,
     min_coverage: float | None = None,
 ) -> Report:
-    """Everything CI should know, as findings; nothing is written.
+    """Everything CI should know, as findings; nothing is written (see :mod:`pipeline.gate`)."""
+    from . import gate
 
-    Stale catalogs, unreadable or inconsistent catalogs, translations that
-    would be refused or are unsafe, Vietnamese left in translations, broken
-    relative links in the built trees, glossary misses, source lint, and
-    coverage under thresholds.
-    """
-    from . import catalog, checks
-    from .run import Run
-
-    run = Run(root, None, dry=True, allow_mojibake=True)
-    chosen = run.langs(langs)
-    run.extract()
-    run.update(chosen)
-    locales = run.config.locales
-    stale = sorted(
-        {x for x in run.report.written + run.report.removed if (run.config.root / x).is_relative_to(locales)}
-    )
-    findings = [
-        Finding(x, 1, "catalog-stale", "catalog out of date: run `pipeline rebuild` and commit locales/") for x in stale
-    ]
-    findings += [f for f in run.report.findings if f.rule not in ("orphan-catalog", "renamed")]
-    for lesson in run.lessons:
-        doc = run.document(lesson)
-        if doc is not None:
-            shown = run.shown(run.config.content / lesson)
-            findings += checks.source_findings(shown, doc.text, doc.units, run.config.mojibake)
-    for lang in chosen:
-        olds, _ = run._old_catalogs(lang)
-        plural = catalog.PLURAL_FORMS.get(lang)
-        for path, po in olds.items():
-            shown = run.shown(path)
-            findings += checks.header_findings(shown, dict(po.metadata), lang, plural)
-            findings += checks.entry_findings(shown, catalog.entries(po), lang, run.config.source_lang)
-        findings += _glossary_misses(run, lang, olds)
-    run.report.findings = []
-    run.build(chosen)
-    # Refusals at build are already reported against the catalogs above.
-    findings += [
-        f
-        for f in run.report.findings
-        if f.rule not in ("protected-span", "active-content", "catalog-syntax", "catalog-duplicate")
-    ]
-    findings += _broken_links(run)
-    findings += _coverage(run, chosen, min_coverage)
-    report = Report(lessons=len(run.lessons), findings=_unique(findings))
-    return report
-
-
-def _broken_links(run: Run) -> list[Finding]:
-    """Relative links of the lessons that resolve to no file of the course.
-
-    Link destinations are protected, so every built tree has the links of the
-    source: checking the lessons once names the file to fix.
-    """
-    from . import checks
-
-    existing = set(run.lessons) | set(run.assets)
-    findings: list[Finding] = []
-    for rel in run.lessons:
-        doc = run.document(rel)
-        if doc is not None:
-            findings += checks.link_findings(run.shown(run.config.content / rel), doc.text, rel, existing)
-    return findings
-
-
-def _coverage(run: Run, langs: list[str], floor: float | None) -> list[Finding]:
-    from . import stats
-
-    tallies = run.tallies(langs)
-    findings: list[Finding] = []
-    thresholds = dict(run.config.min_coverage)
-    for lang in langs:
-        if floor is not None:
-            thresholds[lang] = max(floor, thresholds.get(lang, 0.0))
-    for row in stats.rows(tallies, "language") + stats.rows(tallies, "module"):
-        key = row.language if not row.module else f"{row.language}/{row.module}"
-        wanted = thresholds.get(key)
-        if wanted is not None and row.tally.percent() < wanted:
-            what = f"{row.language} module {row.module}" if row.module else row.language
-            findings.append(
-                Finding(
-                    "pyproject.toml" if floor is None or row.module else "--min-coverage",
-                    0,
-                    "coverage",
-                    f"{what} is {row.tally.percent():.1f}% translated, under the {wanted:g}% required: "
-                    f"translate {row.tally.units['untranslated'] + row.tally.units['fuzzy']} more units",
-                )
-            )
-    return findings
-
-
-def _unique(findings: list[Finding]) -> list[Finding]:
-    seen: set[Finding] = set()
-    return [f for f in findings if not (f in seen or seen.add(f))]  # type: ignore[func-returns-value]
+    return gate.check(root, langs, min_coverage)
 
 
 __all__ = [

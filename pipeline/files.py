@@ -8,6 +8,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Finding
@@ -51,6 +52,21 @@ def tree(folder: Path) -> Iterator[tuple[str, str]]:
             yield entry.path, rel
 
 
+@dataclass(frozen=True, slots=True)
+class Stat:
+    """What ``stat`` says of a file: when all four are as recorded, the file
+    is taken to hold the bytes recorded (see :mod:`pipeline.cache`)."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    ino: int
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> Stat:
+        return cls(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
 # Stands for a file's hash when it cannot be read: never equal to a hash, and
 # never taken as "unchanged" (see state.unchanged, Records.same).
 UNREADABLE = "unreadable"
@@ -74,7 +90,7 @@ def unchanged(path: Path, data: bytes) -> bool:
         return False
 
 
-def replace(path: Path, data: bytes) -> None:
+def replace(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Atomically replace ``path`` with ``data``: a temporary file in the
     same folder, flushed and fsynced, then renamed over it. A reader (or a
     run killed half-way) sees the old bytes or the new, never a mix."""
@@ -83,8 +99,9 @@ def replace(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -156,10 +173,20 @@ def sweep_temp(folders: Iterable[Path]) -> int:
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes (the one read of lessons and catalogs)."""
+    with open(path, "rb", buffering=0) as handle:  # one read of the whole file, no buffer copy
+        return handle.readall()
+
+
 def read_text(path: Path, shown: str) -> tuple[str | None, Finding | None]:
-    """The file as UTF-8 text, or a finding naming the line of the bad byte
+    """The file as UTF-8 text, or a finding naming the line of the bad byte."""
+    return decode(read_bytes(path), shown)
+
+
+def decode(data: bytes, shown: str) -> tuple[str | None, Finding | None]:
+    """Bytes as UTF-8 text, or a finding naming the line of the bad byte
     (or saying the file is UTF-16, the usual cause of such a byte at its start)."""
-    data = path.read_bytes()
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:

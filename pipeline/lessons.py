@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .errors import Finding
-from .files import entries, is_file, read_text
+from .files import decode, entries, is_file, read_bytes
 from .segments import Document, segment
 from .text import looks_damaged
 
@@ -114,7 +114,14 @@ def load(
     path: Path, shown: str, regions: Sequence[tuple[str, str]], allow_mojibake: bool
 ) -> tuple[Document | None, list[Finding]]:
     """A lesson read and segmented, or None and why it cannot be."""
-    text, problem = read_text(path, shown)
+    return load_bytes(read_bytes(path), shown, regions, allow_mojibake)
+
+
+def load_bytes(
+    data: bytes, shown: str, regions: Sequence[tuple[str, str]], allow_mojibake: bool
+) -> tuple[Document | None, list[Finding]]:
+    """A lesson's bytes segmented, or None and why they cannot be."""
+    text, problem = decode(data, shown)
     if problem is None and text is not None and (bad := unpublishable(text)) is not None:
         char, why = bad
         problem = Finding(shown, text.count("\n", 0, text.index(char)) + 1, "encoding", why)

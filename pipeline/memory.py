@@ -30,6 +30,13 @@ def has_vietnamese(text: str) -> bool:
     return any(ch in _VIETNAMESE for ch in text)
 
 
+def link_text(msgid: str) -> str | None:
+    """The text of a msgid that is one link ("[text](dest)"), else None:
+    the memory answers such a msgid from its text's translation."""
+    m = _LINK.fullmatch(msgid)
+    return m["text"] if m else None
+
+
 @dataclass(frozen=True, slots=True)
 class Record:
     """One approved translation: where it is and what it says."""

@@ -46,10 +46,10 @@ import polib
 from hypothesis import strategies as st
 
 from pipeline import api, catalog
+from pipeline import project as pipeline_project
 from pipeline.config import Config, load
 from pipeline.errors import Finding, PipelineError
 from pipeline.report import Report
-from pipeline.run import Run
 from pipeline.segments import block_shape, segment
 
 # -- characters and words -------------------------------------------------------
@@ -1001,7 +1001,7 @@ def _assert_catalogs_sound(
 def _lesson_names(root: Path) -> list[str]:
     """The lessons a run sees (hidden files and links out of content/ are not
     lessons: the pipeline's own listing, which reports those it leaves out)."""
-    return list(Run(root, None, dry=True).lessons)
+    return list(pipeline_project.Project(root, dry=True).lessons)
 
 
 def _errors_for(findings: Iterable[Finding], lesson: str, config: Config) -> list[Finding]:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from pipeline import api
-from pipeline import lessons as run_module
-from pipeline import run as steps
+from pipeline import pages as steps
+from pipeline import parallel as run_module
 
 LESSON = "# Bài {n}\n\nĐoạn văn số {n} có công thức $x_{n}$ và `mã {n}`.\n\n| a | b |\n| --- | --- |\n| {n} | ô |\n"
 
@@ -158,14 +158,15 @@ def _broken_shared(root: Path) -> None:
     (root / "locales" / "en" / "_shared.po").write_text('msgid "x\n', encoding="utf-8")
 
 
-def test_pages_built_again_when_workers_guessed_wrong(
+def test_an_unreadable_shared_catalog_is_known_before_any_page(
     course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An unreadable shared catalog: the workers cannot know update will
-    leave it as it is; each page they built is checked and built again here."""
+    """An unreadable shared catalog: update leaves it as it is, and the
+    shared table says so before any lesson, so the workers build every page
+    as one process would (no page is built twice)."""
     one, _, _, spliced = _one_and_many(_translated_course(course, tmp_path), monkeypatch, _broken_shared)
     assert "catalog-syntax" in {f.rule for f in one.findings}
-    assert spliced  # built again, the same
+    assert spliced == []
 
 
 def test_workers_after_a_clean_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

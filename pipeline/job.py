@@ -1,0 +1,326 @@
+"""One lesson's work: its inputs in, a typed result out.
+
+:func:`run_lesson` reads a lesson, makes its template, merges it into each
+language's catalog and splices each page, writing what it makes (through
+:meth:`pipeline.project.Project.put`) and returning only hashes, figures,
+records and findings, in the order one process reports them. The same
+function runs in this process, on every core (forked workers inherit the
+:class:`Context`), or not at all when the cache says its result stands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import catalog, glossary, lessons
+from .cache import CatalogRecord, Key, LessonRecord, PageRecord, SharedUnit
+from .errors import Finding, PipelineError
+from .files import content_hash, decode, read_bytes
+from .memory import Record
+from .pages import page
+from .project import Conflict, Project, Wrote, read_failed
+from .segments import Document, Unit
+from .text import nfc
+
+SHARED = lessons.SHARED
+ATTEMPTS = 3  # merges of a catalog a translator keeps saving before the run leaves it be
+
+
+@dataclass(frozen=True, slots=True)
+class Steps:
+    """Which of extract, update and build a run does (a rebuild: all three)."""
+
+    extract: bool = True
+    update: bool = True
+    build: bool = True
+
+
+class SharedTable:
+    """The shared catalog's published translations in one language, as this
+    run's update will make them, fixed before any lesson is built.
+
+    A merge decides each entry's published translation from its own key,
+    the old catalog and the memory alone (tests/test_merge_property.py), so
+    merging a template of just the keys a page needs gives what the whole
+    shared catalog will say. ``fixed``: the translations of a catalog as it
+    is (a build that does not update).
+    """
+
+    def __init__(
+        self,
+        old: Callable[[], catalog.polib.POFile | None],
+        lang: str,
+        settings: catalog.Settings,
+        helpers: catalog.Helpers,
+        fixed: dict[Key, str] | None = None,
+    ) -> None:
+        self._load, self.lang, self.settings, self.helpers, self.fixed = old, lang, settings, helpers, fixed
+        self._old: list[catalog.polib.POFile | None] = []  # loaded when first asked
+        self.known: dict[Key, str | None] = {}  # computed, or as the last run's pages had them
+
+    def values(self, units: Iterable[Unit | SharedUnit]) -> dict[Key, str | None]:
+        wanted = {(u.context, nfc(u.text)): u for u in units}
+        if self.fixed is not None:
+            return {key: self.fixed.get(key) for key in wanted}
+        new = [u for key, u in wanted.items() if key not in self.known]
+        if new:
+            pot = catalog.template([(_unit(u), SHARED) for u in new], SHARED, self.settings, None)
+            if not self._old:
+                self._old.append(self._load())
+            merged = catalog.merge(pot, self._old[0], self.lang, self.settings, self.helpers)
+            found = catalog.translations(merged)
+            for u in new:
+                key = (u.context, nfc(u.text))
+                self.known[key] = found.get(key)
+        return {key: self.known[key] for key in wanted}
+
+
+def _unit(u: Unit | SharedUnit) -> Unit:
+    if isinstance(u, Unit):
+        return u
+    return Unit(u.text, u.element, u.line, (), (), context=u.context, notes=u.notes, shared=True)
+
+
+@dataclass(slots=True)
+class Lang:
+    """What every lesson's catalog in one language merges with, made once
+    before any lesson: memory and glossary (in ``helpers``), the shared
+    table, old catalogs the parent parsed already, the unreadable ones, and
+    lessons whose catalog is migrated from a renamed lesson's."""
+
+    code: str
+    helpers: catalog.Helpers
+    shared: SharedTable
+    preloaded: dict[Path, tuple[str, catalog.polib.POFile]] = field(default_factory=dict)
+    broken: set[Path] = field(default_factory=set)
+    renamed: dict[str, Path] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Context:
+    project: Project
+    settings: catalog.Settings
+    steps: Steps
+    langs: list[Lang]
+    allow_mojibake: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LessonResult:
+    """What one lesson's job made: records for the cache, findings in order,
+    and the files it left (written or already right)."""
+
+    lesson: str
+    parsed: bool  # False: the lesson could not be read (its old outputs stay)
+    lesson_record: LessonRecord | None
+    catalogs: dict[str, tuple[str, CatalogRecord]]  # lang -> (catalog path shown, record)
+    pages: dict[str, tuple[str, PageRecord]]  # lang -> (page path shown, record)
+    findings: tuple[Finding, ...]
+    wrote: tuple[Wrote, ...]
+    entries: int = 0
+    counted: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # update-only runs
+
+
+def read_catalog(path: Path, shown: str) -> tuple[str, catalog.polib.POFile | None, Finding | None]:
+    """A catalog's hash ("" if there is none), the catalog, or why it is unusable."""
+    try:
+        data = read_bytes(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return "", None, None
+    except OSError as exc:
+        return "", None, read_failed(shown, exc)
+    digest = content_hash(data)
+    text, problem = decode(data, shown)
+    if text is None:
+        return digest, None, problem
+    try:
+        return digest, catalog.loads(text, shown), None
+    except PipelineError as exc:
+        return digest, None, exc.finding
+
+
+def pending(po: catalog.polib.POFile) -> list[str]:
+    """The msgids a later merge would look up in the memory: active entries
+    with neither a translation nor a translator's comment."""
+    return [
+        e.msgid for e in po if not e.obsolete and not e.msgstr and not any(e.msgstr_plural.values()) and not e.tcomment
+    ]
+
+
+def run_lesson(lesson: str, ctx: Context) -> LessonResult:
+    project = ctx.project
+    source = project.source(lesson)
+    shown = project.shown(source)
+    findings: list[Finding] = []
+    wrote: list[Wrote] = []
+
+    def put(path: Path, data: bytes, **how: object) -> Wrote | None:
+        done, problem = project.put(path, data, **how)  # type: ignore[arg-type]
+        if problem is not None:
+            findings.append(problem)
+        if done is not None:
+            wrote.append(done)
+        return done
+
+    try:
+        raw: bytes | None = read_bytes(source)
+    except OSError as exc:
+        raw = None
+        findings.append(read_failed(shown, exc))
+    doc: Document | None = None
+    if raw is not None:
+        doc, problems = lessons.load_bytes(raw, shown, project.config.boilerplate, ctx.allow_mojibake)
+        findings += problems
+        if project.dry:
+            project.docs[lesson] = (doc, problems)  # a check asks again
+    if doc is not None:
+        findings += doc.findings
+    read_findings = tuple(findings)
+    steps = ctx.steps
+    pot: catalog.polib.POFile | None = None
+    template_digest = ""
+    tpath = project.template_path(lesson)
+    if steps.extract and doc is not None:
+        _, old_pot, _ = read_catalog(tpath, project.shown(tpath))  # a template is ours to regenerate
+        own_units = [(u, lesson) for u in doc.units if not u.shared]
+        pot = catalog.template(own_units, lesson, ctx.settings, old_pot)
+        done = put(tpath, catalog.dumps(pot).encode("utf-8"))
+        template_digest = done.digest if done is not None else ""
+    elif steps.update and not steps.extract:
+        template_digest, pot, problem = read_catalog(tpath, project.shown(tpath))
+        if problem is not None:
+            findings.append(problem)
+        elif pot is None and doc is not None:
+            message = f"no template for this lesson ({project.shown(tpath)}): run `pipeline extract` first"
+            findings.append(Finding(shown, 1, "no-template", message))
+    catalogs: dict[str, tuple[str, CatalogRecord]] = {}
+    pages: dict[str, tuple[str, PageRecord]] = {}
+    counted: dict[str, tuple[int, int, int, int]] = {}
+    if steps.build and raw is not None:
+        put(project.config.build / project.config.source_lang / lesson, raw)
+    for lang in ctx.langs:
+        cpath = project.catalog_path(lesson, lang.code)
+        own: dict[Key, str] = {}
+        digest = ""
+        if steps.update and pot is not None:
+            made = update_catalog(lesson, lang, pot, template_digest, ctx, findings, wrote)
+            if made is not None:
+                record, own = made
+                catalogs[lang.code] = (project.shown(cpath), record)
+                counted[lang.code] = record.counts
+                digest = record.digest
+        elif steps.build and doc is not None:
+            digest, po, problem = read_catalog(cpath, project.shown(cpath))
+            if problem is not None:
+                findings.append(problem)
+            own = catalog.translations(po) if po is not None else {}
+        if not steps.build:
+            continue
+        target = project.page_path(lesson, lang.code)
+        if doc is None:
+            if raw is not None and _publishable_as_is(raw):
+                put(target, raw)  # refused at extract (mojibake): shown as it is
+            continue
+        shared = lang.shared.values(u for u in doc.units if u.shared)
+        tables = (own, shared)
+        text, spliced = page(doc, shown, project.config, lang.code, lambda u, key, t=tables: t[u.shared].get(key))
+        findings += spliced
+        done = put(target, text.encode("utf-8"))
+        if done is not None:
+            used = tuple((k[0], k[1], v) for k, v in shared.items())
+            pages[lang.code] = (done.rel, PageRecord(done.digest, digest, used, tuple(spliced)))
+    record = None
+    if doc is not None and template_digest:
+        shared_units = tuple(SharedUnit(u.text, u.element, u.line, u.context, u.notes) for u in doc.units if u.shared)
+        record = LessonRecord(content_hash(raw or b""), template_digest, len(pot or ()), read_findings, shared_units)
+    entries = len(pot) if pot is not None else 0
+    return LessonResult(
+        lesson, doc is not None, record, catalogs, pages, tuple(findings), tuple(wrote), entries, counted
+    )
+
+
+def _publishable_as_is(raw: bytes) -> bool:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False  # not text: nothing to publish (the page built from it before, if any, stays)
+    return lessons.unpublishable(text) is None
+
+
+def update_catalog(
+    lesson: str,
+    lang: Lang,
+    pot: catalog.polib.POFile,
+    template_digest: str,
+    ctx: Context,
+    findings: list[Finding],
+    wrote: list[Wrote],
+) -> tuple[CatalogRecord, dict[Key, str]] | None:
+    """Merge one catalog; never overwrite one that cannot be read, nor one a
+    translator saved while we merged (merged again from the new file)."""
+    project = ctx.project
+    path = project.catalog_path(lesson, lang.code)
+    shown = project.shown(path)
+    if path in lang.broken:
+        return None  # reported when the memory was made
+    for _ in range(ATTEMPTS):
+        digest, old, problem = read_catalog(path, shown)
+        if problem is not None:
+            findings.append(problem)
+            return None  # never overwrite a catalog we cannot read: it holds work
+        pre = lang.preloaded.get(path)
+        if pre is not None and pre[0] == digest:
+            old = pre[1]
+        source = old
+        if old is None and lesson in lang.renamed:
+            renamed = lang.renamed[lesson]
+            _, source, problem = read_catalog(renamed, project.shown(renamed))
+        po = catalog.merge(pot, source, lang.code, ctx.settings, lang.helpers)
+        data = catalog.dumps(po).encode("utf-8")
+        try:
+            done, problem = project.put(path, data, durable=old is not None, expect=digest)
+        except Conflict:
+            findings.append(
+                Finding(
+                    shown,
+                    0,
+                    "concurrent-edit",
+                    "saved by someone while this run merged it: merged again from the saved file",
+                    "info",
+                )
+            )
+            continue
+        if problem is not None:
+            findings.append(problem)
+            return None
+        assert done is not None
+        wrote.append(done)
+        c = catalog.counts(po)
+        records: tuple[Record, ...] = tuple(catalog.records(po, shown))
+        waiting = pending(po)
+        terms = tuple(
+            t.term for t in lang.helpers.glossary if any(glossary.hits([t], m) for m in (e.msgid for e in po))
+        )
+        name = _pending_name(project, waiting)
+        record = CatalogRecord(
+            done.digest, template_digest, (c.translated, c.fuzzy, c.copied, c.total), records, name, terms
+        )
+        return record, catalog.translations(po)
+    findings.append(
+        Finding(
+            shown,
+            0,
+            "concurrent-edit",
+            f"saved {ATTEMPTS} times while this run merged it: kept as saved, the next run merges it",
+            "warning",
+        )
+    )
+    return None
+
+
+def _pending_name(project: Project, msgids: list[str]) -> str:
+    from .cache import pending_name, write_pending
+
+    return pending_name(msgids) if project.dry else write_pending(project.root, msgids)
