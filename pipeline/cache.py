@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import files
 from .errors import Finding
-from .files import UNREADABLE, Stat, content_hash, entries, is_file, read_bytes, write_if_changed
+from .files import UNREADABLE, Stat, content_hash, entries, is_file, write_if_changed
 from .report import Coverage
 
 if TYPE_CHECKING:
@@ -284,7 +285,7 @@ def save(root: Path, files: dict[str, Known], figures: Figures, records: Records
 
 def _hash(path: str) -> str:
     try:
-        return content_hash(read_bytes(Path(path)))
+        return content_hash(files.read_bytes(Path(path)))
     except OSError:
         return UNREADABLE  # gone or unreadable since the walk: the run will say
 

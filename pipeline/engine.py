@@ -19,10 +19,10 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from . import catalog, glossary, parallel
+from . import catalog, files, glossary, parallel
 from .cache import CatalogRecord, Key, Known, LessonRecord, PageRecord, Records, SharedUnit
 from .errors import Finding
-from .files import UNREADABLE, content_hash, read_bytes
+from .files import UNREADABLE, content_hash
 from .job import (
     SHARED,
     Context,
@@ -77,6 +77,8 @@ class _Run:
     changed_terms: dict[str, set[str]] = field(default_factory=dict)
     added_terms: dict[str, list[glossary.Term]] = field(default_factory=dict)
     _pending: dict[str, list[str] | None] = field(default_factory=dict)
+    shared_stable: set[str] = field(default_factory=set)  # languages whose shared translations are the last run's
+    shared_asked: set[str] = field(default_factory=set)
 
 
 def run(
@@ -194,7 +196,8 @@ def _context(r: _Run, lang: str) -> Lang:
             table = SharedTable(
                 lambda: read_catalog(shared_path, project.shown(shared_path))[1], lang, settings, helpers
             )
-            table.known.update(_shared_values(r, lang, shared_path))
+            known = _shared_values(r, lang, shared_path)
+            table.known.update(known)
     else:
         _, po, problem = read_catalog(shared_path, project.shown(shared_path))
         if problem is not None:
@@ -215,18 +218,21 @@ def _shared_values(r: _Run, lang: str, shared_path: Path) -> dict[Key, str | Non
     if r.cached is None:
         return {}
     last = r.cached.records
-    c = last.catalogs.get(r.project.shown(shared_path))
-    if c is None or _now(r, shared_path) != c.digest or r.changed.get(lang):
-        return {}
     prefix = r.project.shown(r.project.config.build / lang) + "/"
-    return {(x, msgid): v for rel, p in last.pages.items() if rel.startswith(prefix) for x, msgid, v in p.shared}
+    used = {(x, msgid): v for rel, p in last.pages.items() if rel.startswith(prefix) for x, msgid, v in p.shared}
+    c = last.catalogs.get(r.project.shown(shared_path))
+    tpath = r.project.template_path(SHARED)
+    if c is not None and _now(r, shared_path) == c.digest and not _touched(r, lang, c, tpath):
+        r.shared_stable.add(lang)
+        return used
+    return {}
 
 
 def _glossary(r: _Run, lang: str) -> list[glossary.Term]:
     path = r.project.config.locales / lang / "glossary.csv"
     shown = r.project.shown(path)
     try:
-        data = read_bytes(path)
+        data = files.read_bytes(path)
     except FileNotFoundError:
         return []
     except OSError as exc:
@@ -370,15 +376,15 @@ def _shared_same(r: _Run, lang: Lang, p: PageRecord) -> bool:
     """True if the shared translations a page used are still what the shared
     table gives (not even asked when neither the shared catalog nor the
     memory changed)."""
-    if not p.shared:
+    if not p.shared or lang.code in r.shared_stable:
         return True
-    assert r.cached is not None
-    shared = r.project.catalog_path(SHARED, lang.code)
-    c = r.cached.records.catalogs.get(r.project.shown(shared))
-    if c is not None and _now(r, shared) == c.digest and not r.changed.get(lang.code):
-        return True
-    units = [SharedUnit(msgid, "", 0, ctx, ()) for ctx, msgid, _ in p.shared]
-    values = lang.shared.values(units)
+    if lang.code not in r.shared_asked:  # every page's keys in one merge
+        r.shared_asked.add(lang.code)
+        assert r.cached is not None
+        prefix = r.project.shown(r.project.config.build / lang.code) + "/"
+        pages = (q for rel, q in r.cached.records.pages.items() if rel.startswith(prefix))
+        lang.shared.values({SharedUnit(m, "", 0, x, ()) for q in pages for x, m, _ in q.shared})
+    values = lang.shared.values(SharedUnit(msgid, "", 0, ctx, ()) for ctx, msgid, _ in p.shared)
     return all(values.get((ctx, msgid)) == value for ctx, msgid, value in p.shared)
 
 
@@ -532,6 +538,11 @@ def _finish(r: _Run) -> None:
     """Assets copied, stale files removed, orphaned catalogs named, and the
     records the next run compares with."""
     project, config = r.project, r.project.config
+    # A file that could not be read or written is recorded as unknown: the
+    # next run is no replay of this one, it does that work again.
+    for f in r.report.findings:
+        if f.rule in ("read-failed", "write-failed"):
+            r.files[f.path] = Known(UNREADABLE)
     keep_templates = {project.template_path(x) for x in [*project.lessons, SHARED]}
     if SHARED not in r.records.lessons:
         keep_templates.discard(project.template_path(SHARED))
@@ -574,7 +585,7 @@ def _copy(r: _Run, source: Path, target: Path) -> None:
     if now and now != UNREADABLE and _now(r, target) == now:
         return
     try:
-        data = read_bytes(source)
+        data = files.read_bytes(source)
     except OSError as exc:
         r.report.findings.append(read_failed(r.project.shown(source), exc))
         return

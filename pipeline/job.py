@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalog, glossary, lessons
+from . import catalog, files, glossary, lessons
 from .cache import CatalogRecord, Key, LessonRecord, PageRecord, SharedUnit
 from .errors import Finding, PipelineError
-from .files import content_hash, decode, read_bytes
+from .files import content_hash, decode
 from .memory import Record
 from .pages import page
 from .project import Conflict, Project, Wrote, read_failed
@@ -126,7 +126,7 @@ class LessonResult:
 def read_catalog(path: Path, shown: str) -> tuple[str, catalog.polib.POFile | None, Finding | None]:
     """A catalog's hash ("" if there is none), the catalog, or why it is unusable."""
     try:
-        data = read_bytes(path)
+        data = files.read_bytes(path)
     except (FileNotFoundError, NotADirectoryError):
         return "", None, None
     except OSError as exc:
@@ -165,7 +165,7 @@ def run_lesson(lesson: str, ctx: Context) -> LessonResult:
         return done
 
     try:
-        raw: bytes | None = read_bytes(source)
+        raw: bytes | None = files.read_bytes(source)
     except OSError as exc:
         raw = None
         findings.append(read_failed(shown, exc))
@@ -321,6 +321,13 @@ def update_catalog(
 
 
 def _pending_name(project: Project, msgids: list[str]) -> str:
+    """Where the catalog's pending msgids are kept; a name that is not there
+    (the cache could not be written) makes the next run merge it again."""
     from .cache import pending_name, write_pending
 
-    return pending_name(msgids) if project.dry else write_pending(project.root, msgids)
+    if project.dry:
+        return pending_name(msgids)
+    try:
+        return write_pending(project.root, msgids)
+    except OSError:
+        return "unrecorded"
