@@ -7,6 +7,7 @@ lesson or catalog is reported and skipped, the others go on) and returns a
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -132,7 +133,8 @@ def _rebuild(root: Path | str, langs: Iterable[str] | None, progress: Progress |
     now = cache.snapshot(config.root, [config.content, config.locales, config.build], last.files if last else {})
     if last is not None and cache.unchanged(last, now):
         if any(last.files[rel].stat != k.stat for rel, k in now.items()):
-            _save(config.root, now, last.figures, cache.load_records(config.root, last), [])
+            with contextlib.suppress(OSError):  # only a speed-up for the next run
+                cache.restat(config.root, last, now)
         return _replay(last.figures)
     from . import engine
     from .job import Steps
@@ -158,12 +160,10 @@ def _save(
     root: Path,
     files: dict[str, cache.Known],
     figures: cache.Figures,
-    records: cache.Records | None,
+    records: cache.Records,
     into: list[Finding],
 ) -> None:
     """Record a run; a cache that cannot be written is a finding, not a crash."""
-    if records is None:
-        return
     try:
         cache.save(root, files, figures, records)
         cache.prune_pending(root, {c.pending for c in records.catalogs.values()})

@@ -170,7 +170,24 @@ def decode_state(data: bytes) -> State | None:
         return None
 
 
+class _Table:
+    """Distinct values, each stored once and named by its index: every
+    lesson repeats the same navigation and footer units."""
+
+    def __init__(self) -> None:
+        self.rows: list[Any] = []
+        self._index: dict[Any, int] = {}
+
+    def __call__(self, value: Any) -> int:
+        found = self._index.get(value)
+        if found is None:
+            found = self._index[value] = len(self.rows)
+            self.rows.append(value)
+        return found
+
+
 def encode_records(records: Records) -> bytes:
+    units, used = _Table(), _Table()
     payload = {
         "version": VERSION,
         "lessons": {
@@ -179,7 +196,7 @@ def encode_records(records: Records) -> bytes:
                 r.template,
                 r.entries,
                 [_finding(f) for f in r.findings],
-                [list(u) for u in map(_unit, r.shared)],
+                [[units((u.text, u.element, u.context, u.notes)), u.line] for u in r.shared],
             ]
             for k, r in records.lessons.items()
         },
@@ -195,17 +212,15 @@ def encode_records(records: Records) -> bytes:
             for k, r in records.catalogs.items()
         },
         "pages": {
-            k: [r.digest, r.catalog, [list(s) for s in r.shared], [_finding(f) for f in r.findings]]
+            k: [r.digest, r.catalog, [used(s) for s in r.shared], [_finding(f) for f in r.findings]]
             for k, r in records.pages.items()
         },
+        "units": [[t, e, c, list(n)] for t, e, c, n in units.rows],
+        "used": [list(s) for s in used.rows],
         "memory_changed": {k: list(v) for k, v in records.memory_changed.items()},
         "glossaries": {k: [list(t) for t in v] for k, v in records.glossaries.items()},
     }
     return (json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-
-
-def _unit(u: SharedUnit) -> tuple[Any, ...]:
-    return (u.text, u.element, u.line, u.context, list(u.notes))
 
 
 def decode_records(data: bytes) -> Records | None:
@@ -215,10 +230,12 @@ def decode_records(data: bytes) -> Records | None:
         raw = json.loads(data)
         if not isinstance(raw, dict) or raw.get("version") != VERSION:
             return None
+        bodies = [(str(t), str(e), c, tuple(map(str, n))) for t, e, c, n in raw["units"]]
+        used = [(c, str(m), v) for c, m, v in raw["used"]]
         return Records(
             lessons={
                 str(k): LessonRecord(
-                    str(s), str(t), int(n), _findings(f), tuple(SharedUnit(a, b, c, d, tuple(e)) for a, b, c, d, e in u)
+                    str(s), str(t), int(n), _findings(f), tuple(SharedUnit(*_at(bodies, i, line)) for i, line in u)
                 )
                 for k, (s, t, n, f, u) in raw["lessons"].items()
             },
@@ -234,14 +251,19 @@ def decode_records(data: bytes) -> Records | None:
                 for k, (d, t, c, rec, p, terms) in raw["catalogs"].items()
             },
             pages={
-                str(k): PageRecord(str(d), str(c), tuple((a, str(b), v) for a, b, v in s), _findings(f))
+                str(k): PageRecord(str(d), str(c), tuple(used[i] for i in s), _findings(f))
                 for k, (d, c, s, f) in raw["pages"].items()
             },
             memory_changed={str(k): tuple(map(str, v)) for k, v in raw["memory_changed"].items()},
             glossaries={str(k): tuple((str(a), str(b), str(c)) for a, b, c in v) for k, v in raw["glossaries"].items()},
         )
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, IndexError):
         return None
+
+
+def _at(bodies: list[tuple[str, str, Any, tuple[str, ...]]], index: int, line: int) -> tuple[Any, ...]:
+    text, element, context, notes = bodies[index]
+    return (text, element, int(line), context, notes)
 
 
 # -- on disk -------------------------------------------------------------------
@@ -273,14 +295,24 @@ def save(root: Path, files: dict[str, Known], figures: Figures, records: Records
     extra = encode_records(records)
     folder = root / FOLDER
     write_if_changed(folder / "records.json", extra)
+    _write_state(root, files, figures, content_hash(extra))
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        write_if_changed(ignore, b"*\n")
+
+
+def restat(root: Path, state: State, files: dict[str, Known]) -> None:
+    """The same record with the files' stat as they are now (a run with
+    nothing to do whose files were touched): the next one reads less."""
+    _write_state(root, files, state.figures, state.records)
+
+
+def _write_state(root: Path, files: dict[str, Known], figures: Figures, records: str) -> None:
     now = time.time_ns()
     kept = {
         rel: k if k.stat is None or k.stat.mtime_ns < now - RACY_NS else Known(k.digest) for rel, k in files.items()
     }
-    write_if_changed(folder / "state.json", encode_state(State(kept, figures, now, content_hash(extra))))
-    ignore = folder / ".gitignore"
-    if not ignore.exists():
-        write_if_changed(ignore, b"*\n")
+    write_if_changed(root / FOLDER / "state.json", encode_state(State(kept, figures, now, records)))
 
 
 def _hash(path: str) -> str:

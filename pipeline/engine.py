@@ -14,8 +14,9 @@ change of the memory, the glossary or the shared translations touches it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -79,6 +80,7 @@ class _Run:
     _pending: dict[str, list[str] | None] = field(default_factory=dict)
     shared_stable: set[str] = field(default_factory=set)  # languages whose shared translations are the last run's
     shared_asked: set[str] = field(default_factory=set)
+    seen: dict[object, Any] = field(default_factory=dict)  # see _take()
 
 
 def run(
@@ -106,12 +108,7 @@ def run(
     redo = set(todo)
     shared_units: list[tuple[SharedUnit, str]] = []
     for lesson in project.lessons:
-        if lesson in redo:
-            result = next(results)
-            _take(r, result)
-            record = result.lesson_record
-        else:
-            record = _replay(r, lesson)
+        record = _take(r, next(results)) if lesson in redo else _replay(r, lesson)
         if record is not None:
             shared_units += [(u, lesson) for u in record.shared]
         r.progress.advance()
@@ -409,14 +406,17 @@ def _replay(r: _Run, lesson: str) -> LessonRecord | None:
     return record
 
 
-def _take(r: _Run, result: LessonResult) -> None:
-    """Report and record one lesson's result."""
+def _take(r: _Run, result: LessonResult) -> LessonRecord | None:
+    """Report and record one lesson's result; its lesson record."""
     r.report.findings.extend(result.findings)
     r.report.entries += result.entries
     for done in result.wrote:
         _wrote(r, done)
-    if result.lesson_record is not None:
-        r.records.lessons[result.lesson] = result.lesson_record
+    record = result.lesson_record
+    if record is not None:
+        # Every lesson sends the same navigation units: keep one of each.
+        record = replace(record, shared=tuple(r.seen.setdefault(u, u) for u in record.shared))
+        r.records.lessons[result.lesson] = record
     for lang, (rel, c) in result.catalogs.items():
         r.records.catalogs[rel] = c
         _count(r, lang, c.counts)
@@ -427,7 +427,8 @@ def _take(r: _Run, result: LessonResult) -> None:
         if lang not in result.catalogs:
             _count(r, lang, counts)
     for rel, p in result.pages.values():
-        r.records.pages[rel] = p
+        r.records.pages[rel] = replace(p, shared=tuple(r.seen.setdefault(x, x) for x in p.shared))
+    return record
 
 
 def _migrated(r: _Run, rel: str, old: Path) -> None:
@@ -558,12 +559,13 @@ def _finish(r: _Run) -> None:
                 _copy(r, config.content / rel, folder / rel)
             _remove_stale(r, folder, {*made, *(folder / x for x in project.assets)}, None)
     if r.steps.update:
-        for lang in r.langs:
-            _orphans(r, lang)
-    for lang in r.contexts:
-        r.records.glossaries[lang.code] = tuple((t.term, t.translation, t.note) for t in lang.helpers.glossary)
+        for code in r.langs:
+            _orphans(r, code)
+    for context in r.contexts:
+        terms = tuple((t.term, t.translation, t.note) for t in context.helpers.glossary)
+        r.records.glossaries[context.code] = terms
         if r.steps.update:
-            r.records.memory_changed[lang.code] = tuple(sorted(_self_changes(r, lang.code)))
+            r.records.memory_changed[context.code] = tuple(sorted(_self_changes(r, context.code)))
 
 
 def _self_changes(r: _Run, lang: str) -> set[str]:

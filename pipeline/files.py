@@ -108,15 +108,16 @@ def replace(path: Path, data: bytes, *, durable: bool = True) -> None:
         raise
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
+def write_if_changed(path: Path, data: bytes, durable: bool = False) -> bool:
     """Atomically replace ``path`` with ``data`` unless it already holds it.
 
     Unchanged files keep their bytes and modification time, so a rebuild
-    with nothing to do writes nothing.
+    with nothing to do writes nothing. Used for what can be made again (the
+    cache): not fsynced unless ``durable``.
     """
     if unchanged(path, data):
         return False
-    replace(path, data)
+    replace(path, data, durable=durable)
     return True
 
 

@@ -224,21 +224,31 @@ def run_lesson(lesson: str, ctx: Context) -> LessonResult:
                 put(target, raw)  # refused at extract (mojibake): shown as it is
             continue
         shared = lang.shared.values(u for u in doc.units if u.shared)
-        tables = (own, shared)
-        text, spliced = page(doc, shown, project.config, lang.code, lambda u, key, t=tables: t[u.shared].get(key))
+        text, spliced = page(doc, shown, project.config, lang.code, _finder(own, shared))
         findings += spliced
         done = put(target, text.encode("utf-8"))
         if done is not None:
             used = tuple((k[0], k[1], v) for k, v in shared.items())
             pages[lang.code] = (done.rel, PageRecord(done.digest, digest, used, tuple(spliced)))
-    record = None
+    lesson_record = None
     if doc is not None and template_digest:
         shared_units = tuple(SharedUnit(u.text, u.element, u.line, u.context, u.notes) for u in doc.units if u.shared)
-        record = LessonRecord(content_hash(raw or b""), template_digest, len(pot or ()), read_findings, shared_units)
+        lesson_record = LessonRecord(
+            content_hash(raw or b""), template_digest, len(pot or ()), read_findings, shared_units
+        )
     entries = len(pot) if pot is not None else 0
     return LessonResult(
-        lesson, doc is not None, record, catalogs, pages, tuple(findings), tuple(wrote), entries, counted
+        lesson, doc is not None, lesson_record, catalogs, pages, tuple(findings), tuple(wrote), entries, counted
     )
+
+
+def _finder(own: dict[Key, str], shared: dict[Key, str | None]) -> Callable[[Unit, Key], str | None]:
+    """A unit's translation: from the shared table if it is boilerplate."""
+
+    def find(unit: Unit, key: Key) -> str | None:
+        return shared.get(key) if unit.shared else own.get(key)
+
+    return find
 
 
 def _publishable_as_is(raw: bytes) -> bool:
