@@ -10,10 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from . import rules
 from .errors import Exit, Finding
-
-# Findings that mean "a check failed" (exit 1) rather than "bad input" (exit 2).
-CHECK_RULES = {"protected-span", "active-content", "structure", "glossary-term", "fmt"}
 
 
 class Progress(Protocol):
@@ -76,10 +74,9 @@ class Report:
 
     @property
     def exit_code(self) -> Exit:
-        errors = [f for f in self.findings if f.severity == "error"]
-        if any(f.rule not in CHECK_RULES for f in errors):
-            return Exit.BAD_INPUT
-        return Exit.FAILED if errors else Exit.OK
+        """The worst exit its error findings' rules make (rules.py); an
+        unknown rule counts as unusable input."""
+        return max((rules.exit_for(f.rule) for f in self.findings if f.severity == "error"), default=Exit.OK)
 
     def summary(self) -> str:
         parts = [f"{self.lessons} lessons", f"{self.entries} entries"]
