@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, Self
 
 from . import rules
 from .errors import Exit, Finding
@@ -57,7 +57,9 @@ class Findings(list[Finding]):
         for finding in findings:
             self.append(finding)
 
-    def __iadd__(self, findings: Iterable[Finding]) -> Findings:
+    # list's own __iadd__ (typeshed) needs the same ignore: += takes any
+    # iterable, + only a list. Overridden because list's skips extend().
+    def __iadd__(self, findings: Iterable[Finding], /) -> Self:  # type: ignore[override, misc]
         self.extend(findings)
         return self
 

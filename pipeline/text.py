@@ -17,7 +17,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,7 +109,7 @@ class Model:
                 model.trigrams.update(padded[i : i + 3] for i in range(len(padded) - 2))
             # Pairs within a line only, and only pairs a repair can use: one
             # side holds a letter the damage can make ambiguous (not ASCII).
-            pairs = set()
+            pairs: set[str] = set()
             for line in text.lower().split("\n"):
                 found = _WORD.findall(line)
                 pairs.update(f"{a} {b}" for a, b in itertools.pairwise(found) if not (a + b).isascii())
@@ -444,12 +444,13 @@ COMMON_SYMBOLS = set("“”‘’–—…•●○■□▪►▶←→↑↓�
 def _plausible(options: list[str], model: Model) -> list[str]:
     """Vietnamese letters first, then characters the clean text uses, then
     common punctuation, then symbols (emoji); anything else only if nothing fits."""
-    for keep in (
+    tiers: tuple[Callable[[str], bool], ...] = (
         lambda c: c in VIETNAMESE_LETTERS,
         lambda c: model.chars.get(c, 0) > 0,
         lambda c: c in COMMON_SYMBOLS,
         lambda c: unicodedata.category(c) in ("So", "Sk", "Sm", "No", "Po", "Pd", "Pi", "Pf", "Zs", "Mn"),
-    ):
+    )
+    for keep in tiers:
         chosen = [c for c in options if keep(c)]
         if chosen:
             return chosen
@@ -521,10 +522,8 @@ def hygiene(data: bytes) -> tuple[str | None, list[Problem]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        return None, [
-            Problem(line, "invalid-utf8", f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): re-save as UTF-8")
-        ]
+        at = data.count(b"\n", 0, exc.start) + 1
+        return None, [Problem(at, "invalid-utf8", f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): re-save as UTF-8")]
     problems: list[Problem] = []
     if text.startswith("\ufeff"):
         problems.append(Problem(1, "bom", "starts with a byte-order mark"))
