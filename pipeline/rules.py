@@ -146,6 +146,15 @@ def ids(exit: Exit | None = None) -> frozenset[str]:
     return frozenset(r.id for r in RULES if exit is None or r.exit is exit)
 
 
+def known(*rule_ids: str) -> frozenset[str]:
+    """A set of rule ids for a filter, each checked against the registry: a
+    misspelt id raises at import instead of filtering nothing."""
+    unknown = [x for x in rule_ids if x not in _BY_ID]
+    if unknown:
+        raise KeyError(f"not registered in pipeline/rules.py: {', '.join(unknown)}")
+    return frozenset(rule_ids)
+
+
 def markdown_table() -> str:
     """The README's table of rules, one row per rule, ending in a newline."""
     rows = ["| rule | severity | exit | finding |", "| --- | --- | --- | --- |"]

@@ -143,6 +143,12 @@ def test_rules_are_unique_and_well_formed() -> None:
     assert rules.exit_for("no-such-rule") is Exit.BAD_INPUT
 
 
+def test_known_refuses_an_unregistered_id() -> None:
+    assert rules.known("renamed", "orphan-catalog") == {"renamed", "orphan-catalog"}
+    with pytest.raises(KeyError, match="orphan-catalogue"):
+        rules.known("renamed", "orphan-catalogue")
+
+
 def test_a_rule_checks_its_severity() -> None:
     with pytest.raises(ValueError, match="severity"):
         rules.Rule("x", "fatal", Exit.FAILED, "x")
