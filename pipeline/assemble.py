@@ -101,7 +101,7 @@ def splice(
 
     ``lookup`` gives a unit's translation, or maps (context, msgid) to it.
     """
-    get = lookup if callable(lookup) else (lambda u: lookup.get((u.context, u.text)))  # type: ignore[union-attr]
+    get = lookup if callable(lookup) else (lambda u: lookup.get((u.context, u.text)))
     result = Assembled("", total=len(doc.units))
     chosen: dict[int, str] = {}
     for index, unit in enumerate(doc.units):

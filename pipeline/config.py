@@ -9,6 +9,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import PipelineError
 
@@ -93,37 +94,25 @@ def load(root: Path) -> Config:
             _key_line(source, unknown[0]),
             f"unknown setting(s) in [tool.pipeline]: {', '.join(unknown)}; known: {', '.join(sorted(_KNOWN))}",
         )
-    values: dict[str, object] = {"root": root, "project": root.name}
+    # Any: each value's type is checked here, at run time, key by key.
+    values: dict[str, Any] = {"root": root, "project": root.name}
     for key, value in table.items():
-        expected = {
-            "languages": list,
-            "boilerplate": list,
-            "line_numbers": bool,
-            "fuzzy_threshold": (int, float),
-            "tm_threshold": (int, float),
-            "min_lesson_coverage": (int, float),
-            "min_coverage": dict,
-            "notices": dict,
-        }.get(key, str)
-        pairs_ok = key != "boilerplate" or all(
-            isinstance(p, list) and len(p) == 2 and all(isinstance(m, str) and m for m in p)
-            for p in value  # type: ignore[attr-defined]
-        )
-        if not isinstance(value, expected) or not pairs_ok:  # type: ignore[arg-type]
+        if not _right_type(key, value):
             raise PipelineError(
                 str(pyproject), _key_line(source, key), f"[tool.pipeline] {key} has the wrong type: {value!r}"
             )
-        if key == "boilerplate":
-            value = tuple(tuple(pair) for pair in value)  # type: ignore[attr-defined]
-        bad_table = (key == "min_coverage" and not all(isinstance(v, int | float) for v in value.values())) or (  # type: ignore[attr-defined]
-            key == "notices" and not all(isinstance(v, dict) for v in value.values())  # type: ignore[attr-defined]
+        if key == "boilerplate" and isinstance(value, list):
+            value = tuple(tuple(pair) for pair in value)
+        bad_table = isinstance(value, dict) and (
+            (key == "min_coverage" and not all(isinstance(v, int | float) for v in value.values()))
+            or (key == "notices" and not all(isinstance(v, dict) for v in value.values()))
         )
         if bad_table or (key == "mojibake" and value not in ("warning", "error")):
             raise PipelineError(
                 str(pyproject), _key_line(source, key), f"[tool.pipeline] {key} has a bad value: {value!r}"
             )
-        values[key] = tuple(value) if key == "languages" else value
-    config = Config(**values)  # type: ignore[arg-type]
+        values[key] = tuple(value) if key == "languages" and isinstance(value, list) else value
+    config = Config(**values)
     if config.source_lang in config.languages:
         raise PipelineError(
             str(pyproject),
@@ -131,6 +120,29 @@ def load(root: Path) -> Config:
             "[tool.pipeline] languages must not include the source language",
         )
     return config
+
+
+_EXPECTED: dict[str, type | tuple[type, ...]] = {
+    "languages": list,
+    "boilerplate": list,
+    "line_numbers": bool,
+    "fuzzy_threshold": (int, float),
+    "tm_threshold": (int, float),
+    "min_lesson_coverage": (int, float),
+    "min_coverage": dict,
+    "notices": dict,
+}
+
+
+def _right_type(key: str, value: object) -> bool:
+    """Whether a setting's TOML value has the type it needs (a string unless
+    listed above); boilerplate is a list of [start, end] marker pairs."""
+    if not isinstance(value, _EXPECTED.get(key, str)):
+        return False
+    return key != "boilerplate" or (
+        isinstance(value, list)
+        and all(isinstance(p, list) and len(p) == 2 and all(isinstance(m, str) and m for m in p) for p in value)
+    )
 
 
 def _key_line(source: str, key: str) -> int:

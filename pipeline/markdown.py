@@ -15,6 +15,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkDestination, parseLinkLabel
+from markdown_it.ruler import RuleOptionsType
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.amsmath import amsmath_plugin
@@ -26,7 +27,7 @@ from mdit_py_plugins.texmath.index import rules as texmath_rules
 
 # Block rules that may start in the middle of a paragraph, list or quote: a
 # `$$` or `\[` line directly under a sentence is display math, not more prose.
-_INTERRUPTS = {"alt": ["paragraph", "reference", "blockquote", "list", "footnote_def"]}
+_INTERRUPTS: RuleOptionsType = {"alt": ["paragraph", "reference", "blockquote", "list", "footnote_def"]}
 
 # Inline rules whose whole match is kept verbatim (protected) in a unit.
 _PROTECTED_RULES = {

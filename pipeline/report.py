@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, Self
 
+from . import rules
 from .errors import Exit, Finding
-
-# Findings that mean "a check failed" (exit 1) rather than "bad input" (exit 2).
-CHECK_RULES = {"protected-span", "active-content", "structure", "glossary-term", "fmt"}
 
 
 class Progress(Protocol):
@@ -59,7 +57,9 @@ class Findings(list[Finding]):
         for finding in findings:
             self.append(finding)
 
-    def __iadd__(self, findings: Iterable[Finding]) -> Findings:
+    # list's own __iadd__ (typeshed) needs the same ignore: += takes any
+    # iterable, + only a list. Overridden because list's skips extend().
+    def __iadd__(self, findings: Iterable[Finding], /) -> Self:  # type: ignore[override, misc]
         self.extend(findings)
         return self
 
@@ -76,10 +76,9 @@ class Report:
 
     @property
     def exit_code(self) -> Exit:
-        errors = [f for f in self.findings if f.severity == "error"]
-        if any(f.rule not in CHECK_RULES for f in errors):
-            return Exit.BAD_INPUT
-        return Exit.FAILED if errors else Exit.OK
+        """The worst exit its error findings' rules make (rules.py); an
+        unknown rule counts as unusable input."""
+        return max((rules.exit_for(f.rule) for f in self.findings if f.severity == "error"), default=Exit.OK)
 
     def summary(self) -> str:
         parts = [f"{self.lessons} lessons", f"{self.entries} entries"]

@@ -117,6 +117,38 @@ def _container_prefix(prefix: str) -> str:
     return re.sub(r"[^>\s]", " ", prefix)
 
 
+def _mixed_newlines(path: str, lines: list[_Line]) -> list[Finding]:
+    """Legal but fragile: line ends of more than one kind."""
+    kinds = Counter(ln.newline for ln in lines if ln.newline)
+    if len(kinds) < 2:
+        return []
+    usual = kinds.most_common(1)[0][0]
+    at = next(i for i, ln in enumerate(lines) if ln.newline not in ("", usual))
+    counts = ", ".join(f"{n} {_NEWLINE_NAMES[kind]}" for kind, n in kinds.most_common())
+    return [
+        Finding(
+            path,
+            at + 1,
+            "mixed-newlines",
+            f"mixes line ends ({counts}); this line ends in {_NEWLINE_NAMES[lines[at].newline]}: "
+            "save the file with one kind of line end",
+            "warning",
+        )
+    ]
+
+
+def _paragraph_element(stack: list[str]) -> str:
+    """What a paragraph is to a translator: the innermost container names it."""
+    for kind in reversed(stack):
+        if kind == "list_item_open":
+            return "list item"
+        if kind == "blockquote_open":
+            return "blockquote"
+        if kind in ("footnote_open", "footnote_reference_open"):
+            return "footnote"
+    return "paragraph"
+
+
 class _Segmenter:
     def __init__(self, text: str, path: str, regions: Sequence[tuple[str, str]]) -> None:
         self.text = text
@@ -164,7 +196,7 @@ class _Segmenter:
                     "warning",
                 )
             )
-        self._check_newlines()
+        self.doc.findings.extend(_mixed_newlines(self.path, self.lines))
         tokens = parse(self.norm, self.env, inline=False)
         self.doc.shape = _shape(tokens)
         self._check_nesting(tokens)
@@ -203,7 +235,7 @@ class _Segmenter:
                     )
                     self._cell(tok, element)
                 elif parent == "paragraph_open":
-                    self._add(tok, self._paragraph(tok), self._paragraph_element(stack))
+                    self._add(tok, self._paragraph(tok), _paragraph_element(stack))
         # Footnote definitions come last in the token stream: restore the
         # source order that splicing and the catalogs rely on.
         self.doc.units.sort(key=lambda unit: unit.pieces[0].start)
@@ -211,25 +243,6 @@ class _Segmenter:
         return self.doc
 
     # -- source lint -----------------------------------------------------------
-
-    def _check_newlines(self) -> None:
-        """Legal but fragile: line ends of more than one kind."""
-        kinds = Counter(ln.newline for ln in self.lines if ln.newline)
-        if len(kinds) < 2:
-            return
-        usual = kinds.most_common(1)[0][0]
-        at = next(i for i, ln in enumerate(self.lines) if ln.newline not in ("", usual))
-        counts = ", ".join(f"{n} {_NEWLINE_NAMES[kind]}" for kind, n in kinds.most_common())
-        self.doc.findings.append(
-            Finding(
-                self.path,
-                at + 1,
-                "mixed-newlines",
-                f"mixes line ends ({counts}); this line ends in {_NEWLINE_NAMES[self.lines[at].newline]}: "
-                "save the file with one kind of line end",
-                "warning",
-            )
-        )
 
     def _check_nesting(self, tokens: list[Token]) -> None:
         """Text nested past the parser's limit yields no tokens: say so once."""
@@ -350,17 +363,6 @@ class _Segmenter:
             return
         self._cell_end = (index, span[1])
         self._add(tok, [(index, *span)], element, one_line=True, in_table=True)
-
-    @staticmethod
-    def _paragraph_element(stack: list[str]) -> str:
-        for kind in reversed(stack):
-            if kind == "list_item_open":
-                return "list item"
-            if kind == "blockquote_open":
-                return "blockquote"
-            if kind in ("footnote_open", "footnote_reference_open"):
-                return "footnote"
-        return "paragraph"
 
     # -- bookkeeping ---------------------------------------------------------
 

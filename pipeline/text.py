@@ -12,14 +12,15 @@ the spot is reported instead of guessed.
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+
+# Model as Model: re-exported, the repair's callers (api, tools) take it from here.
+from .vimodel import Model as Model
+from .vimodel import in_cell, opens_sentence
 
 LOST = bytes([0x81, 0x8D, 0x8E, 0x8F, 0x90, 0x9D, 0x9E, 0xAD])
 VIETNAMESE_LETTERS = set(
@@ -32,132 +33,6 @@ ZERO_WIDTH = {
     "\ufeff": "zero-width no-break space",
     "\u00ad": "soft hyphen",
 }
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-@dataclass
-class Model:
-    """What Vietnamese text looks like: syllable, syllable-pair and
-    letter-trigram counts, and which non-ASCII characters it uses."""
-
-    syllables: Counter[str] = field(default_factory=Counter)
-    trigrams: Counter[str] = field(default_factory=Counter)
-    chars: Counter[str] = field(default_factory=Counter)
-    # "con trỏ", "nhờ vào": Vietnamese words are mostly two syllables, so a
-    # syllable's neighbour tells trỏ from trề where frequency alone cannot.
-    bigrams: Counter[str] = field(default_factory=Counter)
-    # Texts where a word opens a sentence, and where it goes on one: "Nhờ đó"
-    # opens sentences, "nhỏ" (small) hardly ever does.
-    openers: Counter[str] = field(default_factory=Counter)
-    inners: Counter[str] = field(default_factory=Counter)
-    _pages: Counter[int] | None = field(default=None, repr=False, compare=False)
-
-    @classmethod
-    def builtin(cls) -> Model:
-        """The model shipped with the package: this project's own clean sample
-        course plus the Vietnamese word frequencies of ``wordfreq``
-        (see ``pipeline/data/NOTICE``)."""
-        data = json.loads((Path(__file__).parent / "data" / "vi_model.json").read_text(encoding="utf-8"))
-        return cls(
-            Counter(data["syllables"]),
-            Counter(data["trigrams"]),
-            Counter(data["chars"]),
-            Counter(data["bigrams"]),
-            Counter(data.get("openers", {})),
-            Counter(data.get("inners", {})),
-        )
-
-    def to_json(self) -> str:
-        return (
-            json.dumps(
-                {
-                    "syllables": dict(sorted(self.syllables.items())),
-                    "trigrams": dict(sorted(self.trigrams.items())),
-                    "chars": dict(sorted(self.chars.items())),
-                    "bigrams": dict(sorted(self.bigrams.items())),
-                    "openers": dict(sorted(self.openers.items())),
-                    "inners": dict(sorted(self.inners.items())),
-                },
-                ensure_ascii=False,
-                indent=0,
-            )
-            + "\n"
-        )
-
-    def merged(self, other: Model) -> Model:
-        return Model(
-            self.syllables + other.syllables,
-            self.trigrams + other.trigrams,
-            self.chars + other.chars,
-            self.bigrams + other.bigrams,
-            self.openers + other.openers,
-            self.inners + other.inners,
-        )
-
-    @classmethod
-    def learn(cls, texts: Iterable[str]) -> Model:
-        model = cls()
-        for text in texts:
-            text = unicodedata.normalize("NFC", text)
-            model.chars.update(ch for ch in text if not ch.isascii())
-            # Counted once per text: boilerplate repeated in every lesson
-            # (a footer) must not outweigh the prose.
-            words = _WORD.findall(text.lower())
-            for word in set(words):
-                model.syllables[word] += 1
-                padded = f"^{word}$"
-                model.trigrams.update(padded[i : i + 3] for i in range(len(padded) - 2))
-            # Pairs within a line only, and only pairs a repair can use: one
-            # side holds a letter the damage can make ambiguous (not ASCII).
-            pairs = set()
-            for line in text.lower().split("\n"):
-                found = _WORD.findall(line)
-                pairs.update(f"{a} {b}" for a, b in itertools.pairwise(found) if not (a + b).isascii())
-            model.bigrams.update(pairs)
-            openers: set[str] = set()
-            inners: set[str] = set()
-            for match in _WORD.finditer(text):
-                word = match.group().lower()
-                before = list(text[max(0, match.start() - 12) : match.start()])
-                if not word.isascii() and not _in_cell(before, len(before)):
-                    (openers if _sentence_start(before, len(before)) else inners).add(word)
-            model.openers.update(openers)
-            model.inners.update(inners)
-        return model
-
-    def prior(self, char: str) -> float:
-        """How likely a non-letter is: its own count in clean text, plus a
-        share of the count of its 128-code-point page, so that a character
-        never seen still ranks by its neighbourhood (⁴ among the punctuation
-        of U+2000–207F, not ⍴ among APL symbols)."""
-        if self._pages is None:
-            self._pages = Counter()
-            for ch, n in self.chars.items():
-                self._pages[ord(ch) >> 7] += n
-        return self.chars.get(char, 0) + self._pages.get(ord(char) >> 7, 0) / 16
-
-    def pair(self, left: str, right: str) -> float:
-        """Bonus for two syllables seen side by side in clean text."""
-        seen = self.bigrams.get(f"{left.lower()} {right.lower()}", 0)
-        return 3.0 + math.log(seen) if seen else 0.0
-
-    def opening(self, word: str, opens: bool) -> float:
-        """How much likelier a word is where it stands (opening a sentence,
-        or not) than a word with no such record."""
-        low = word.lower()
-        seen_open, seen_inner = self.openers.get(low, 0), self.inners.get(low, 0)
-        here = seen_open if opens else seen_inner
-        return math.log((here + 0.5) / (seen_open + seen_inner + 1) / 0.5)
-
-    def score(self, word: str) -> float:
-        """Log-likelihood of a word (one syllable, usually), case aside."""
-        low = word.lower()
-        seen = self.syllables.get(low, 0)
-        if seen:
-            return 2.0 + math.log(seen)
-        padded = f"^{low}$"
-        grams = [padded[i : i + 3] for i in range(len(padded) - 2)]
-        return sum(math.log((self.trigrams.get(g, 0) + 0.1) / 10.0) for g in grams) / max(1, len(grams)) - 3.0
 
 
 @dataclass
@@ -396,7 +271,7 @@ def _best(
     pieces: list[list[str]], start: int, end: int, slots: list[int], model: Model, chars: list[str], style: Style
 ) -> tuple[tuple[str, ...], list[str]]:
     options = [_plausible(pieces[i], model) for i in slots]
-    sentence_start = _sentence_start(chars, start)
+    sentence_start = opens_sentence(chars, start)
     after = "".join(chars[end : end + 16]).split()
     before = "".join(chars[max(0, start - 16) : start]).split()
     next_word = re.sub(r"\W", "", after[0]) if after else ""
@@ -405,7 +280,7 @@ def _best(
     next_upper = len(next_word) > 1 and next_word.isupper()
     # ... unless the word before opens the sentence itself.
     title_case = next_word[:1].isupper() or (
-        prev_word[:1].isupper() and not _sentence_start(chars, start - len(prev_word) - 1)
+        prev_word[:1].isupper() and not opens_sentence(chars, start - len(prev_word) - 1)
     )
     # Inside a heading, past its first word, the document's own style rules.
     heading = "".join(chars[:start]).lstrip().startswith("#")
@@ -417,7 +292,7 @@ def _best(
         combo = combo + tuple(o[0] for o in options[4:])
         word = "".join(combo[slots.index(i)] if i in slots else chars[i] for i in range(start, end))
         score = _word_score(word, model, sentence_start or title_case, next_upper)
-        if word.isalpha() and not _in_cell(chars, start):
+        if word.isalpha() and not in_cell(chars, start):
             score += model.opening(word, sentence_start)
         if later and style.title and word[:1].islower() and word.lower() not in style.lower:
             score -= 1.5  # a lower-case word the Title Case headings never keep
@@ -444,32 +319,17 @@ COMMON_SYMBOLS = set("“”‘’–—…•●○■□▪►▶←→↑↓�
 def _plausible(options: list[str], model: Model) -> list[str]:
     """Vietnamese letters first, then characters the clean text uses, then
     common punctuation, then symbols (emoji); anything else only if nothing fits."""
-    for keep in (
+    tiers: tuple[Callable[[str], bool], ...] = (
         lambda c: c in VIETNAMESE_LETTERS,
         lambda c: model.chars.get(c, 0) > 0,
         lambda c: c in COMMON_SYMBOLS,
         lambda c: unicodedata.category(c) in ("So", "Sk", "Sm", "No", "Po", "Pd", "Pi", "Pf", "Zs", "Mn"),
-    ):
+    )
+    for keep in tiers:
         chosen = [c for c in options if keep(c)]
         if chosen:
             return chosen
     return options
-
-
-def _sentence_start(chars: list[str], start: int) -> bool:
-    """True if a word at ``start`` opens a sentence, a line or a heading."""
-    before = "".join(chars[max(0, start - 12) : start]).rstrip(" \t*_#>-+[(\"'“•‣◦▪►▶–—")
-    if before[-1:] == ":":
-        # "(ví dụ: ít dữ liệu)": a colon inside brackets goes on mid-sentence.
-        line = "".join(chars[:start]).rsplit("\n", 1)[-1]
-        return line.count("(") <= line.count(")")
-    return not before or before[-1] in ".!?\n|"
-
-
-def _in_cell(chars: list[str], start: int) -> bool:
-    """True if a word at ``start`` opens a table cell: a cell is no sentence
-    ("| Nhỏ |" is a size, whatever opens sentences)."""
-    return "".join(chars[max(0, start - 4) : start]).rstrip(" \t*_")[-1:] == "|"
 
 
 def _word_score(word: str, model: Model, sentence_start: bool = False, next_upper: bool = False) -> float:
@@ -521,10 +381,8 @@ def hygiene(data: bytes) -> tuple[str | None, list[Problem]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        return None, [
-            Problem(line, "invalid-utf8", f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): re-save as UTF-8")
-        ]
+        at = data.count(b"\n", 0, exc.start) + 1
+        return None, [Problem(at, "invalid-utf8", f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): re-save as UTF-8")]
     problems: list[Problem] = []
     if text.startswith("\ufeff"):
         problems.append(Problem(1, "bom", "starts with a byte-order mark"))

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import polib
+import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
@@ -115,6 +116,24 @@ def test_bad_settings_name_the_file(project: Project) -> None:
     code, _, err = run("rebuild", "--root", str(root))
     assert code == 2
     assert "pyproject.toml:5: error: unknown setting(s) in [tool.pipeline]: language" in err
+
+
+@pytest.mark.parametrize(
+    ("setting", "complaint"),
+    [
+        ("boilerplate = 5", "boilerplate has the wrong type: 5"),  # not a list at all: once an internal error
+        ('boilerplate = [["<!-- a -->"]]', "boilerplate has the wrong type"),
+        ('languages = "en"', "languages has the wrong type: 'en'"),
+        ("min_coverage = { en = 'all' }", "min_coverage has a bad value"),
+        ('mojibake = "fatal"', "mojibake has a bad value: 'fatal'"),
+    ],
+)
+def test_a_setting_of_the_wrong_kind_names_its_line(project: Project, setting: str, complaint: str) -> None:
+    root = project({"m/a.md": LESSON})
+    (root / "pyproject.toml").write_text(f"[tool.pipeline]\n{setting}\n", encoding="utf-8")
+    code, _, err = run("rebuild", "--root", str(root))
+    assert code == 2
+    assert f"pyproject.toml:2: error: [tool.pipeline] {complaint}" in err
 
 
 def test_refused_translation_exits_1_with_file_and_line(project: Project) -> None:
