@@ -313,7 +313,7 @@ def source_language(root: Path | str = ".") -> str:
     return load(Path(root)).source_lang
 
 
-def _glossary_misses(run: Run, lang: str, olds: dict[Path, catalog.polib.POFile]) -> list[Finding]:
+def _glossary_misses(run: Run, lang: str, olds: dict[Path, catalog.Catalog]) -> list[Finding]:
     from . import catalog, glossary
 
     terms = run._glossary(lang)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import catalog, lessons
 from . import incremental as inc
+from . import po as po_io
 from .errors import Finding, PipelineError
 from .files import content_hash
 from .lessons import SHARED
@@ -71,7 +72,7 @@ class _Job:
     """What the workers of Run.prepare read, beyond the Run they inherit."""
 
     langs: list[str]
-    shared_olds: dict[str, catalog.polib.POFile | None]
+    shared_olds: dict[str, catalog.Catalog | None]
     guesses: dict[str, dict[Key, str | None]] = field(default_factory=dict)
 
 
@@ -110,7 +111,7 @@ class Cold:
         count = lessons.workers(len(todo))
         if not count or self.dry or self._prepared or any(self._orphaned(lang) for lang in langs):
             return
-        shared_olds: dict[str, catalog.polib.POFile | None] = {}
+        shared_olds: dict[str, catalog.Catalog | None] = {}
         for lang in langs:
             context = self._contexts[lang] = self._make_context(lang, self._catalogs_unchanged(lang), purge, True)
             path = self.catalog_path(SHARED, lang)
@@ -156,14 +157,14 @@ class Cold:
             old_pot = None  # a template is ours to regenerate
         pot = catalog.template([(u, lesson) for u in doc.units if not u.shared], lesson, self.settings, old_pot)
         shared_units = [u for u in doc.units if u.shared]
-        template = catalog.dumps(pot).encode("utf-8")
+        template = po_io.dumps(pot).encode("utf-8")
         prepared = _Prepared(list(doc.findings), shared_units, len(pot), template, content_hash(template))
         for lang in job.langs:
             context = self._contexts[lang]
             path = self.catalog_path(lesson, lang)
             made = prepared.catalogs[lang] = _Catalog()
             page = prepared.pages[lang] = _Page()
-            old: catalog.polib.POFile | None = None
+            old: catalog.Catalog | None = None
             if context.olds is None:
                 try:
                     old = self.read_catalog(path)
@@ -173,7 +174,7 @@ class Cold:
                 old = context.olds.get(path)
             if made.finding is None and path not in context.broken:
                 po = catalog.merge(pot, old, lang, self.settings, context.helpers)
-                made.data = catalog.dumps(po).encode("utf-8")
+                made.data = po_io.dumps(po).encode("utf-8")
                 made.digest = content_hash(made.data)
                 c = catalog.counts(po)
                 made.counts = [c.translated, c.fuzzy, c.copied, c.total]

@@ -16,6 +16,7 @@ from typing import Any
 
 from . import catalog, glossary, lessons, stats
 from . import incremental as inc
+from . import po as po_io
 from .assemble import splice
 from .cold import Cold, Key, _Prepared
 from .config import Config, load
@@ -37,7 +38,7 @@ RENAME_OVERLAP = 0.5
 class _Context:
     """What update merges one language's catalogs with (see Run._context)."""
 
-    olds: dict[Path, catalog.polib.POFile] | None = None  # None: unchanged since the last run, read one by one
+    olds: dict[Path, catalog.Catalog] | None = None  # None: unchanged since the last run, read one by one
     broken: set[Path] = field(default_factory=set)
     helpers: catalog.Helpers = field(default_factory=catalog.Helpers)
     renamed: dict[str, Path] | None = None  # None until update first asks
@@ -96,7 +97,7 @@ class Run(Cold):
         self.report.lessons = len(self.lessons)
         self._docs: dict[str, Document | None] = {}
         self._loaded: dict[str, tuple[Document | None, list[Finding]]] = {}  # see prefetch()
-        self._templates: dict[str, catalog.polib.POFile | None] = {}
+        self._templates: dict[str, catalog.Catalog | None] = {}
         self._contexts: dict[str, _Context] = {}  # see _context()
         self._prepared: dict[str, _Prepared] = {}  # see prepare()
         # Catalogs whose bytes on disk are those a worker made or read.
@@ -214,7 +215,7 @@ class Run(Cold):
         items = [(x, content / x, self.shown(content / x)) for x in todo]
         self._loaded.update(lessons.load_many(items, self.config.boilerplate, self.allow_mojibake))
 
-    def read_catalog(self, path: Path) -> catalog.polib.POFile | None:
+    def read_catalog(self, path: Path) -> catalog.Catalog | None:
         """An existing catalog, or None if there is none; raises if unreadable."""
         if not path.is_file():
             return None
@@ -222,7 +223,7 @@ class Run(Cold):
         if problem is not None:
             raise PipelineError(problem.path, problem.line, problem.message, problem.rule)
         assert text is not None
-        return catalog.loads(text, self.shown(path))
+        return po_io.loads(text, self.shown(path))
 
     def units(self, lesson: str) -> list[tuple[Unit, str]]:
         """The units of a lesson's own catalog, or of the shared one."""
@@ -265,7 +266,7 @@ class Run(Cold):
             pot = catalog.template(units, name, self.settings, old)
             self._templates[lesson] = pot
             self.report.entries += len(pot)
-            self.write(path, catalog.dumps(pot))
+            self.write(path, po_io.dumps(pot))
             doc = self.document(lesson) if lesson != SHARED else None
             if lesson == SHARED:
                 self.new_records.lessons[SHARED] = {"shared": [], "findings": [], "entries": len(pot), "build": {}}
@@ -325,7 +326,7 @@ class Run(Cold):
         self.new_records.lessons[lesson] = {**record, "build": {}}
         return True
 
-    def template(self, lesson: str) -> catalog.polib.POFile | None:
+    def template(self, lesson: str) -> catalog.Catalog | None:
         if lesson in self._templates:
             return self._templates[lesson]
         path = self.template_path(lesson)
@@ -394,7 +395,7 @@ class Run(Cold):
                 if lang == langs[-1]:
                     self._templates.pop(name, None)  # done with it: keep memory flat
                 counts = self._count(lang, po)
-                self.write(path, catalog.dumps(po))
+                self.write(path, po_io.dumps(po))
                 self.new_records.catalogs[rel] = {
                     "counts": counts,
                     "records": inc.records_to_json(catalog.records(po, rel)),
@@ -498,10 +499,10 @@ class Run(Cold):
         existing = set(folder.rglob("*.po")) if folder.is_dir() else set()
         return bool(existing - expected) and any(not p.exists() for p in expected)
 
-    def _old_catalogs(self, lang: str) -> tuple[dict[Path, catalog.polib.POFile], set[Path]]:
+    def _old_catalogs(self, lang: str) -> tuple[dict[Path, catalog.Catalog], set[Path]]:
         """Every readable catalog of a language, and the unreadable ones."""
         folder = self.config.locales / lang
-        olds: dict[Path, catalog.polib.POFile] = {}
+        olds: dict[Path, catalog.Catalog] = {}
         broken: set[Path] = set()
         for path in sorted(folder.rglob("*.po")) if folder.is_dir() else []:
             try:
@@ -514,7 +515,7 @@ class Run(Cold):
                 olds[path] = po
         return olds, broken
 
-    def _memory(self, olds: dict[Path, catalog.polib.POFile]) -> Memory:
+    def _memory(self, olds: dict[Path, catalog.Catalog]) -> Memory:
         records: list[Record] = []
         for path, po in olds.items():
             records.extend(catalog.records(po, self.shown(path)))
@@ -533,7 +534,7 @@ class Run(Cold):
         self.report.findings.extend(findings)
         return terms
 
-    def _renames(self, lang: str, olds: dict[Path, catalog.polib.POFile]) -> dict[str, Path]:
+    def _renames(self, lang: str, olds: dict[Path, catalog.Catalog]) -> dict[str, Path]:
         """Lessons without a catalog whose text an orphan catalog holds."""
         expected = {self.catalog_path(x, lang) for x in [*self.lessons, SHARED]}
         orphans = {path: catalog.msgids(po) for path, po in olds.items() if path not in expected}
@@ -551,7 +552,7 @@ class Run(Cold):
                 del orphans[best]
         return found
 
-    def _count(self, lang: str, po: catalog.polib.POFile) -> list[int]:
+    def _count(self, lang: str, po: catalog.Catalog) -> list[int]:
         c = catalog.counts(po)
         counts = [c.translated, c.fuzzy, c.copied, c.total]
         self._count_cached(lang, counts)
