@@ -209,9 +209,9 @@ def merge(
 
     Unchanged and whitespace-only changed text keeps its translation; an
     exact translation from elsewhere (translation memory) is taken as is;
+    text already in the target language is copied with its own flag;
     changed text gets the closest old translation, or a close one from
-    elsewhere, as fuzzy; text already in the target language is copied with
-    its own flag. What no entry takes stays as obsolete (``#~``).
+    elsewhere, as fuzzy. What no entry takes stays as obsolete (``#~``).
     """
     helpers = helpers or Helpers()
     po = Catalog()
@@ -289,11 +289,20 @@ def _fill(
     settings: Settings,
     helpers: Helpers,
 ) -> None:
-    """Give a new entry the best translation there is, or leave it empty."""
+    """Give a new entry the best translation there is, or leave it empty.
+
+    What it publishes (an exact memory match, or a copy) depends on the
+    entry's own text only; what depends on which other entries took which
+    old translations (the local fuzzy match) is only ever fuzzy.
+    """
     memory = helpers.memory
     suggestion = memory.lookup(entry.msgid, helpers.tm_threshold) if memory is not None else None
     if suggestion is not None and suggestion.score >= 100:
         entry.msgstr = _edges(entry.msgid, suggestion.msgstr)
+        return
+    if helpers.copy_untranslatable and not has_vietnamese(entry.msgid):
+        entry.msgstr = entry.msgid
+        entry.flags = [COPIED]
         return
     # The closest old translation of this catalog, as msgmerge would.
     local = None
@@ -311,9 +320,6 @@ def _fill(
         entry.msgstr = _edges(entry.msgid, suggestion.msgstr)
         entry.flags = ["fuzzy"]
         _comment(entry, [f"{_TM}{suggestion.score:.0f}% match from {suggestion.origin}"])
-    elif helpers.copy_untranslatable and not has_vietnamese(entry.msgid):
-        entry.msgstr = entry.msgid
-        entry.flags = [COPIED]
 
 
 def records(po: Catalog, origin: str) -> list[Record]:
