@@ -204,6 +204,7 @@ def merge(
     lang: str,
     settings: Settings,
     helpers: Helpers | None = None,
+    asked: set[str] | None = None,
 ) -> Catalog:
     """A catalog for ``lang``: the template's entries with all old work kept.
 
@@ -212,6 +213,11 @@ def merge(
     text already in the target language is copied with its own flag;
     changed text gets the closest old translation, or a close one from
     elsewhere, as fuzzy. What no entry takes stays as obsolete (``#~``).
+
+    ``asked``, if given, receives every msgid the memory is consulted for
+    (with no memory, would be): a memory that answers those as before gives
+    the same catalog, so the engine can tell which catalogs a change of the
+    memory may affect.
     """
     helpers = helpers or Helpers()
     po = Catalog()
@@ -255,6 +261,8 @@ def merge(
             pending.append(entry)
     free = [e for e in singular if id(e) not in used and _translated(e)]
     for entry in pending:
+        if asked is not None:
+            asked.add(entry.msgid)
         _fill(entry, free, used, settings, helpers)
     # Work that no longer has a place stays in the file as obsolete (#~),
     # unless the very same translation is active anyway.

@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import api, catalog
-from pipeline.memory import Memory, Record
+from pipeline import po as po_io
+from pipeline.memory import Memory, Record, Suggestion
 from pipeline.model import Catalog, Entry
 
 Project = Callable[[dict[str, str]], Path]
@@ -139,3 +140,57 @@ def test_an_edit_into_english_is_copied_in_the_catalog(project: Project) -> None
     assert entry is not None and entry.msgstr == "Run model.fit(X, y)." and entry.flags == [catalog.COPIED]
     assert [(e.msgid, e.msgstr) for e in po.obsolete_entries()] == [("Gọi model.fit(X, y).", "Call model.fit(X, y).")]
     assert "Run model.fit(X, y)." in (root / "build" / "en" / "m" / "a.md").read_text(encoding="utf-8")
+
+
+def test_asked_holds_the_msgids_the_memory_is_consulted_for() -> None:
+    """Entries the old catalog answers (same text, whitespace-only change,
+    plural form) never consult the memory; the others do, copied ones too
+    (an exact memory match comes first)."""
+    old = Catalog(
+        entries=[
+            Entry(msgid="Mạng học.", msgstr="Nets learn."),
+            Entry(msgid="Dữ  liệu.", msgstr="Data."),
+            Entry(msgid="Bài", msgid_plural="Bài s", msgstr_plural={0: "Lesson", 1: "Lessons"}),
+        ]
+    )
+    keys: list[Key] = [(None, "Mạng học."), (None, "Dữ liệu."), (None, "Bài"), (None, "Học mới."), ("nav", "GitHub")]
+    asked: set[str] = set()
+    tm = Memory.build([Record("Học mới.", "New learning.", "locales/en/b.po")])
+    helpers = catalog.Helpers(memory=tm, copy_untranslatable=True)
+    po = catalog.merge(_template(keys), old, "en", CONFIG, helpers, asked=asked)
+    assert asked == {"Học mới.", "GitHub"}
+    assert catalog.translations(po)[None, "Học mới."] == "New learning."
+    catalog.merge(_template(keys), old, "en", CONFIG, catalog.Helpers(), asked=asked)  # adds, never clears
+    assert asked == {"Học mới.", "GitHub"}
+
+
+class _Answers(Memory):
+    """A memory that answers the given msgids as another one does, and every
+    other msgid with a translation no merge could otherwise produce."""
+
+    def __init__(self, like: Memory, same: set[str]) -> None:
+        super().__init__()
+        self.like, self.same = like, same
+
+    def lookup(self, msgid: str, threshold: float) -> Suggestion | None:
+        if msgid in self.same:
+            return self.like.lookup(msgid, threshold)
+        return Suggestion("NOT ASKED", "locales/en/elsewhere.po", 100.0)
+
+
+@SETTINGS
+@given(
+    keys=st.lists(st.tuples(context, spaced), min_size=1, max_size=10, unique=True),
+    old=old_catalog(),
+    tm=memory(),
+    copy=st.booleans(),
+)
+def test_a_memory_that_answers_the_asked_msgids_alike_gives_the_same_catalog(
+    keys: list[Key], old: Catalog | None, tm: Memory | None, copy: bool
+) -> None:
+    tm = tm or Memory()
+    asked: set[str] = set()
+    helpers = catalog.Helpers(tm, copy_untranslatable=copy)
+    first = catalog.merge(_template(keys), old, "en", CONFIG, helpers, asked=asked)
+    other = catalog.Helpers(_Answers(tm, asked), copy_untranslatable=copy)
+    assert po_io.dumps(catalog.merge(_template(keys), old, "en", CONFIG, other)) == po_io.dumps(first)
