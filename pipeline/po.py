@@ -30,25 +30,35 @@ def _to_polib(catalog: Catalog) -> Any:
     po.header = catalog.header
     po.metadata = catalog.metadata
     po.metadata_is_fuzzy = catalog.fuzzy_header
-    for e in catalog.entries:
-        po.append(
-            polib.POEntry(
-                msgid=e.msgid,
-                msgstr=e.msgstr,
-                msgctxt=e.msgctxt,
-                msgid_plural=e.msgid_plural,
-                msgstr_plural=e.msgstr_plural,
-                flags=e.flags,
-                comment=e.comment,
-                tcomment=e.tcomment,
-                occurrences=e.occurrences,
-                previous_msgid=e.previous_msgid,
-                previous_msgctxt=e.previous_msgctxt,
-                previous_msgid_plural=e.previous_msgid_plural,
-                obsolete=e.obsolete,
-            )
-        )
+    po.extend(_polib_entry(e) for e in catalog.entries)
     return po
+
+
+def _polib_entry(e: Entry) -> Any:
+    """A polib entry for writing only: its documented attributes set at once
+    (skipping its constructor halves the cost of the conversion)."""
+    entry = _NEW_ENTRY(polib.POEntry)
+    entry.__dict__ = {
+        "msgid": e.msgid,
+        "msgstr": e.msgstr,
+        "msgctxt": e.msgctxt,
+        "msgid_plural": e.msgid_plural,
+        "msgstr_plural": e.msgstr_plural,
+        "flags": e.flags,
+        "comment": e.comment,
+        "tcomment": e.tcomment,
+        "occurrences": e.occurrences,
+        "previous_msgid": e.previous_msgid,
+        "previous_msgctxt": e.previous_msgctxt,
+        "previous_msgid_plural": e.previous_msgid_plural,
+        "obsolete": e.obsolete,
+        "linenum": None,
+        "encoding": polib.default_encoding,
+    }
+    return entry
+
+
+_NEW_ENTRY = object.__new__
 
 
 def _from_polib(po: Any) -> Catalog:
