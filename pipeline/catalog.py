@@ -1,10 +1,10 @@
-"""Units <-> PO catalogs: templates, merge, reading and writing.
+"""The merge policy: units -> templates, templates + old catalogs -> catalogs.
 
-The only module that touches polib. Templates are built from plain units;
-merging keeps every translation a translator ever made: exact matches keep
-their state, whitespace-only changes keep theirs, changed text becomes fuzzy
-with the old msgid in ``#|``, vanished text becomes obsolete and comes back
-when the text returns.
+Works on the plain model (model.py); reading and writing PO files is po.py's.
+Templates are built from plain units; merging keeps every translation a
+translator ever made: exact matches keep their state, whitespace-only
+changes keep theirs, changed text becomes fuzzy with the old msgid in
+``#|``, vanished text becomes obsolete and comes back when the text returns.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-import polib
 from rapidfuzz import fuzz, process
 
 from . import glossary as glossary_mod
 from .checks import Entry as checks_Entry
-from .errors import PipelineError
 from .memory import Memory, Record, has_vietnamese
+from .model import Catalog as Catalog
+from .model import Entry as Entry
 from .segments import Unit
 from .text import nfc
 
@@ -41,7 +41,6 @@ LANGUAGE_NAMES = {
     "ja": "Japanese",
     "zh": "Chinese",
 }
-WRAP = 78
 _WS = re.compile(r"\s+")
 
 
@@ -62,7 +61,7 @@ def now() -> str:
     return time.strftime("%Y-%m-%d %H:%M+0000", t)
 
 
-def _keys(po: polib.POFile) -> list[tuple[str | None, str]]:
+def _keys(po: Catalog) -> list[tuple[str | None, str]]:
     return [(e.msgctxt, e.msgid) for e in po if not e.obsolete]
 
 
@@ -70,8 +69,8 @@ def template(
     units: Sequence[tuple[Unit, str]],
     name: str,
     settings: Settings,
-    old: polib.POFile | None,
-) -> polib.POFile:
+    old: Catalog | None,
+) -> Catalog:
     """A template: one entry per distinct (context, msgid), in order.
 
     ``units`` pairs each unit with the lesson it comes from (one lesson for a
@@ -79,15 +78,15 @@ def template(
     of ``old`` is kept unless the msgids changed, so an unchanged lesson
     yields a byte-identical template.
     """
-    pot = polib.POFile(wrapwidth=WRAP)
+    pot = Catalog()
     # Per entry: its comment lines and occurrences, each once, in order (as
     # dicts: the shared template meets each of its entries in every lesson).
-    by_key: dict[tuple[str | None, str], tuple[polib.POEntry, dict[str, None], dict[tuple[str, str], None]]] = {}
+    by_key: dict[tuple[str | None, str], tuple[Entry, dict[str, None], dict[tuple[str, str], None]]] = {}
     for unit, ref in units:
         key = (unit.context, nfc(unit.text))
         found = by_key.get(key)
         if found is None:
-            entry = polib.POEntry(msgid=key[1], msgctxt=unit.context, msgstr="", occurrences=[], comment="")
+            entry = Entry(msgid=key[1], msgctxt=unit.context, msgstr="", occurrences=[], comment="")
             found = by_key[key] = (entry, {}, {})
             pot.append(entry)
         _, lines, occurrences = found
@@ -117,7 +116,7 @@ def template(
     return pot
 
 
-def _header(pot: polib.POFile, old: polib.POFile | None, lang: str) -> tuple[str, dict[str, str]]:
+def _header(pot: Catalog, old: Catalog | None, lang: str) -> tuple[str, dict[str, str]]:
     meta = dict(old.metadata) if old is not None else {}
     created = pot.metadata.get("POT-Creation-Date", now())
     ref = pot.metadata.get("X-Source-File", "")
@@ -161,7 +160,7 @@ def _edges(msgid: str, msgstr: str) -> str:
     return ("\n" if msgid.startswith("\n") else "") + body + ("\n" if msgid.endswith("\n") else "")
 
 
-def _carry(new: polib.POEntry, old: polib.POEntry, fuzzy_from: str | None = None) -> None:
+def _carry(new: Entry, old: Entry, fuzzy_from: str | None = None) -> None:
     """Move a translator's work from ``old`` onto ``new`` (in NFC)."""
     new.msgstr = _edges(new.msgid, nfc(old.msgstr))
     new.msgstr_plural = dict(old.msgstr_plural)
@@ -179,12 +178,12 @@ def _carry(new: polib.POEntry, old: polib.POEntry, fuzzy_from: str | None = None
         new.flags = [COPIED]
 
 
-def _comment(entry: polib.POEntry, lines: Iterable[str]) -> None:
+def _comment(entry: Entry, lines: Iterable[str]) -> None:
     have = entry.comment.split("\n") if entry.comment else []
     entry.comment = "\n".join(have + [line for line in lines if line not in have])
 
 
-def _translated(entry: polib.POEntry) -> bool:
+def _translated(entry: Entry) -> bool:
     return bool(entry.msgstr) or any(entry.msgstr_plural.values())
 
 
@@ -200,22 +199,22 @@ class Helpers:
 
 
 def merge(
-    pot: polib.POFile,
-    old: polib.POFile | None,
+    pot: Catalog,
+    old: Catalog | None,
     lang: str,
     settings: Settings,
     helpers: Helpers | None = None,
-) -> polib.POFile:
+) -> Catalog:
     """A catalog for ``lang``: the template's entries with all old work kept.
 
     Unchanged and whitespace-only changed text keeps its translation; an
     exact translation from elsewhere (translation memory) is taken as is;
+    text already in the target language is copied with its own flag;
     changed text gets the closest old translation, or a close one from
-    elsewhere, as fuzzy; text already in the target language is copied with
-    its own flag. What no entry takes stays as obsolete (``#~``).
+    elsewhere, as fuzzy. What no entry takes stays as obsolete (``#~``).
     """
     helpers = helpers or Helpers()
-    po = polib.POFile(wrapwidth=WRAP)
+    po = Catalog()
     po.header, po.metadata = _header(pot, old, lang)
     old_entries = [e for e in old if _translated(e) or e.tcomment] if old is not None else []
     # Units are never plural: an entry with plural forms (a translator's
@@ -224,16 +223,16 @@ def merge(
     # an obsolete entry beside an active one); any other is kept obsolete.
     singular = [e for e in old_entries if not e.msgid_plural]
     plural = {(e.msgctxt, e.msgid): e for e in old_entries if e.msgid_plural and any(e.msgstr_plural.values())}
-    exact: dict[tuple[str | None, str], polib.POEntry] = {}
-    squashed: dict[tuple[str | None, str], polib.POEntry] = {}
+    exact: dict[tuple[str | None, str], Entry] = {}
+    squashed: dict[tuple[str | None, str], Entry] = {}
     # Active entries win over obsolete ones with the same text.
     for entry in sorted(singular, key=lambda e: e.obsolete):
         exact.setdefault((entry.msgctxt, entry.msgid), entry)
         squashed.setdefault((entry.msgctxt, _squash(entry.msgid)), entry)
     used: set[int] = set()
-    pending: list[polib.POEntry] = []
+    pending: list[Entry] = []
     for tentry in pot:
-        entry = polib.POEntry(
+        entry = Entry(
             msgid=tentry.msgid,
             msgctxt=tentry.msgctxt,
             msgstr="",
@@ -265,7 +264,7 @@ def merge(
         if id(old_entry) in used or helpers.purge or same:
             continue
         po.append(
-            polib.POEntry(
+            Entry(
                 msgid=old_entry.msgid,
                 msgctxt=old_entry.msgctxt,
                 msgstr=old_entry.msgstr,
@@ -284,17 +283,26 @@ def merge(
 
 
 def _fill(
-    entry: polib.POEntry,
-    free: list[polib.POEntry],
+    entry: Entry,
+    free: list[Entry],
     used: set[int],
     settings: Settings,
     helpers: Helpers,
 ) -> None:
-    """Give a new entry the best translation there is, or leave it empty."""
+    """Give a new entry the best translation there is, or leave it empty.
+
+    What it publishes (an exact memory match, or a copy) depends on the
+    entry's own text only; what depends on which other entries took which
+    old translations (the local fuzzy match) is only ever fuzzy.
+    """
     memory = helpers.memory
     suggestion = memory.lookup(entry.msgid, helpers.tm_threshold) if memory is not None else None
     if suggestion is not None and suggestion.score >= 100:
         entry.msgstr = _edges(entry.msgid, suggestion.msgstr)
+        return
+    if helpers.copy_untranslatable and not has_vietnamese(entry.msgid):
+        entry.msgstr = entry.msgid
+        entry.flags = [COPIED]
         return
     # The closest old translation of this catalog, as msgmerge would.
     local = None
@@ -312,12 +320,9 @@ def _fill(
         entry.msgstr = _edges(entry.msgid, suggestion.msgstr)
         entry.flags = ["fuzzy"]
         _comment(entry, [f"{_TM}{suggestion.score:.0f}% match from {suggestion.origin}"])
-    elif helpers.copy_untranslatable and not has_vietnamese(entry.msgid):
-        entry.msgstr = entry.msgid
-        entry.flags = [COPIED]
 
 
-def records(po: polib.POFile, origin: str) -> list[Record]:
+def records(po: Catalog, origin: str) -> list[Record]:
     """Approved translations of a catalog, for the translation memory."""
     return [
         Record(e.msgid, e.msgstr, origin, e.obsolete)
@@ -326,172 +331,12 @@ def records(po: polib.POFile, origin: str) -> list[Record]:
     ]
 
 
-def msgids(po: polib.POFile) -> set[str]:
+def msgids(po: Catalog) -> set[str]:
     """Every source text a catalog holds a translation for, obsolete too."""
     return {e.msgid for e in po if _translated(e)}
 
 
-def dumps(po: polib.POFile) -> str:
-    """The file's text, the same bytes for the same catalog every time."""
-    text: str = po.__unicode__()
-    return text if text.endswith("\n") else text + "\n"
-
-
-_LINE_IN_ERROR = re.compile(r"line (\d+)")
-# One PO line: a keyword and a string, a continued string, or a comment.
-# polib reads some broken strings without complaint (an unterminated string
-# loses its last character), so each line is checked before polib sees it.
-_STRING = r'"(?:[^"\\]|\\.)*"'
-_PO_LINE = re.compile(rf"^(?:#(?:~\||~|\|)\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{_STRING}\s*$")
-
-
-def _syntax_error(text: str) -> tuple[int, str] | None:
-    if "\0" in text:
-        return text.count("\n", 0, text.index("\0")) + 1, "a NUL byte (is the file UTF-16?)"
-    if text.startswith("\ufeff"):
-        return 1, "a byte order mark (U+FEFF) starts the file: save it as UTF-8 without one"
-    # Lines as polib reads them: split on line feeds only (str.splitlines
-    # would also split on U+2028, U+0085... that a msgid may hold raw).
-    for number, line in enumerate(text.split("\n"), 1):
-        stripped = line.strip()
-        if not stripped or (stripped.startswith("#") and not stripped.startswith(("#~", "#|"))):
-            continue
-        if stripped.startswith("#~") and not stripped[2:].strip():
-            continue
-        if not _PO_LINE.match(stripped):
-            return number, f"syntax error: {stripped[:60]!r}"
-    return None
-
-
-class _LineFeeds(str):
-    """Catalog text that polib splits into lines at line feeds only.
-
-    polib splits text given as a string with ``str.splitlines()``, which
-    also breaks at U+2028, U+0085, U+001C... that a msgid may hold raw (and
-    that polib itself writes raw): the entry would read back mangled.
-    """
-
-    __slots__ = ()
-
-    def splitlines(self, keepends: bool = False) -> list[str]:  # type: ignore[override]
-        lines = self.split("\n")
-        return [line + "\n" for line in lines] if keepends else [line.removesuffix("\r") for line in lines]
-
-
-def loads(text: str, path: str) -> polib.POFile:
-    """Parse a catalog, turning every complaint into a file:line error."""
-    problem = _syntax_error(text)
-    if problem is not None:
-        raise PipelineError(path, problem[0], f"cannot read catalog: {problem[1]}", "catalog-syntax")
-    try:
-        po = polib.pofile(_LineFeeds(text), wrapwidth=WRAP)
-    except (OSError, ValueError, UnicodeError) as exc:
-        m = _LINE_IN_ERROR.search(str(exc))
-        raise PipelineError(
-            path, int(m.group(1)) if m else 0, f"cannot read catalog: {exc}", "catalog-syntax"
-        ) from None
-    seen: dict[tuple[str | None, str], int] = {}
-    for entry in po:
-        if entry.obsolete:
-            continue
-        key = (entry.msgctxt, entry.msgid)
-        if key in seen:
-            raise PipelineError(
-                path,
-                entry.linenum,
-                f"duplicate entry {entry.msgid[:40]!r} (first at line {seen[key]}): merge the two",
-                "catalog-duplicate",
-            )
-        seen[key] = entry.linenum
-    _check_header(text, po, path)
-    _obsolete_previous(text, po)
-    return po
-
-
-_OBSOLETE_FIELD = re.compile(r'^#~(\|)? ?(msgctxt|msgid) (".*")$')
-_OBSOLETE_MORE = re.compile(r'^#~(\|)? ?(".*")$')
-_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
-
-
-def _obsolete_previous(text: str, po: polib.POFile) -> None:
-    """Give obsolete entries back their ``#~| msgid``: polib writes it but
-    does not read it, and a fuzzy translation revived without it could no
-    longer show the translator what changed."""
-    if "#~|" not in text:
-        return
-    found: dict[tuple[str | None, str], tuple[str | None, str]] = {}
-    for block in _BLANK_LINE.split(text):
-        fields: dict[tuple[bool, str], str] = {}
-        current: tuple[bool, str] | None = None
-        for line in block.split("\n"):
-            line = line.rstrip("\r")
-            if m := _OBSOLETE_FIELD.match(line):
-                current = (bool(m.group(1)), m.group(2))
-                fields[current] = polib.unescape(m.group(3)[1:-1])
-            elif current is not None and (m := _OBSOLETE_MORE.match(line)) and bool(m.group(1)) == current[0]:
-                fields[current] += polib.unescape(m.group(2)[1:-1])
-            else:
-                current = None
-        if (True, "msgid") in fields and (False, "msgid") in fields:
-            key = (fields.get((False, "msgctxt")), fields[(False, "msgid")])
-            found[key] = (fields.get((True, "msgctxt")), fields[(True, "msgid")])
-    for entry in po:
-        if entry.obsolete and (previous := found.get((entry.msgctxt, entry.msgid))) is not None:
-            entry.previous_msgctxt, entry.previous_msgid = previous
-
-
-_CHARSET = re.compile(r"charset\s*=\s*([^\s;]+)", re.IGNORECASE)
-_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)\s*;\s*plural\s*=")
-
-
-def _header_line(text: str, field: str) -> int:
-    """Line of a header field in the file (1 if it is not found)."""
-    for number, line in enumerate(text.split("\n"), 1):
-        if line.lstrip().startswith(f'"{field}:'):
-            return number
-    return 1
-
-
-def _check_header(text: str, po: polib.POFile, path: str) -> None:
-    """What makes a parsed catalog unusable: a charset other than the UTF-8
-    it was read as, or plural forms that disagree with its Plural-Forms
-    (GNU msgfmt refuses both)."""
-    m = _CHARSET.search(po.metadata.get("Content-Type", ""))
-    if m and m.group(1).lower() not in ("utf-8", "utf8"):
-        raise PipelineError(
-            path,
-            _header_line(text, "Content-Type"),
-            f"catalog says charset={m.group(1)}, but catalogs are read and written as UTF-8: convert it "
-            "(msgconv --to-code=UTF-8) or, if it is UTF-8 already, correct the header",
-            "bad-header",
-        )
-    plural = [e for e in po if e.msgid_plural and not e.obsolete]
-    if not plural:
-        return
-    forms = _NPLURALS.search(po.metadata.get("Plural-Forms", ""))
-    if forms is None:
-        raise PipelineError(
-            path,
-            plural[0].linenum,
-            f"entry {plural[0].msgid[:40]!r} has plural forms, but the header has no valid Plural-Forms",
-            "bad-header",
-        )
-    wanted = int(forms.group(1))
-    header = _header_line(text, "Plural-Forms")
-    for entry in plural:
-        have = sorted(entry.msgstr_plural)
-        if have != list(range(wanted)):
-            counted = f"{len(have)} plural form{'' if len(have) == 1 else 's'}"
-            raise PipelineError(
-                path,
-                entry.linenum,
-                f"entry {entry.msgid[:40]!r} has {counted}, but Plural-Forms (line {header}) says "
-                f"nplurals={wanted}: give it exactly {wanted}",
-                "plural-forms",
-            )
-
-
-def translations(po: polib.POFile) -> dict[tuple[str | None, str], str]:
+def translations(po: Catalog) -> dict[tuple[str | None, str], str]:
     """Usable translations by (context, msgid): active, not fuzzy, not empty."""
     return {(e.msgctxt, e.msgid): e.msgstr for e in po if not e.obsolete and not e.fuzzy and e.msgstr}
 
@@ -505,7 +350,7 @@ class Counts:
     copied: int = 0
 
 
-def counts(po: polib.POFile) -> Counts:
+def counts(po: Catalog) -> Counts:
     active = [e for e in po if not e.obsolete]
     return Counts(
         total=len(active),
@@ -516,7 +361,7 @@ def counts(po: polib.POFile) -> Counts:
     )
 
 
-def fill(po: polib.POFile, translate: Callable[[str], str]) -> None:
+def fill(po: Catalog, translate: Callable[[str], str]) -> None:
     """Set every active entry's msgstr to ``translate(msgid)``, not fuzzy.
 
     Used for identity and pseudo-translations, never on a translator's file.
@@ -528,7 +373,7 @@ def fill(po: polib.POFile, translate: Callable[[str], str]) -> None:
             entry.previous_msgid = None
 
 
-def states(po: polib.POFile | None) -> dict[tuple[str | None, str], str]:
+def states(po: Catalog | None) -> dict[tuple[str | None, str], str]:
     """What a catalog says of each active entry: translated, copied or fuzzy."""
     if po is None:
         return {}
@@ -541,13 +386,13 @@ def states(po: polib.POFile | None) -> dict[tuple[str | None, str], str]:
     return out
 
 
-def stale_count(po: polib.POFile | None, fresh: set[tuple[str | None, str]]) -> int:
+def stale_count(po: Catalog | None, fresh: set[tuple[str | None, str]]) -> int:
     """Obsolete entries, and active ones whose text the lesson no longer has."""
     if po is None:
         return 0
     return sum(1 for e in po if e.obsolete or (e.msgctxt, e.msgid) not in fresh)
 
 
-def entries(po: polib.POFile) -> list[checks_Entry]:
+def entries(po: Catalog) -> list[checks_Entry]:
     """Active entries as plain data for the checks, with their line numbers."""
     return [checks_Entry(e.msgid, e.msgstr, e.linenum, e.fuzzy) for e in po if not e.obsolete]

@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import catalog, files, parallel, plan
+from . import po as po_io
 from .cache import Known, LessonRecord, Records, SharedUnit
 from .errors import Finding
 from .files import UNREADABLE, content_hash
@@ -174,7 +175,7 @@ def _shared(r: RunState, ctx: Context, units: list[tuple[SharedUnit, str]]) -> N
     elif units:
         _, old, _ = read_catalog(tpath, project.shown(tpath))
         pot = catalog.template([(_as_unit(u), x) for u, x in units], SHARED_NAME, ctx.settings, old)
-        done, problem = project.put(tpath, catalog.dumps(pot).encode("utf-8"))
+        done, problem = project.put(tpath, po_io.dumps(pot).encode("utf-8"))
         if problem is not None:
             r.report.findings.append(problem)
         template_digest = done.digest if done is not None else ""
@@ -191,7 +192,7 @@ def _shared(r: RunState, ctx: Context, units: list[tuple[SharedUnit, str]]) -> N
 
 
 def _shared_catalog(
-    r: RunState, ctx: Context, lang: Lang, tpath: Path, template_digest: str, pot: catalog.polib.POFile | None
+    r: RunState, ctx: Context, lang: Lang, tpath: Path, template_digest: str, pot: catalog.Catalog | None
 ) -> None:
     project = r.project
     path = project.catalog_path(SHARED, lang.code)

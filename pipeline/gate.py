@@ -73,9 +73,9 @@ def stats_rows(root: Path | str, langs: Iterable[str] | None, by: str) -> tuple[
     return stats.rows(tallies(project, project.langs(langs), report.findings), by), report
 
 
-def _olds(project: Project, lang: str, into: list[Finding]) -> dict[Path, catalog.polib.POFile]:
+def _olds(project: Project, lang: str, into: list[Finding]) -> dict[Path, catalog.Catalog]:
     """Every readable catalog of a language."""
-    olds: dict[Path, catalog.polib.POFile] = {}
+    olds: dict[Path, catalog.Catalog] = {}
     for path in project.catalogs(lang):
         _, po, problem = read_catalog(path, project.shown(path))
         if problem is not None:
@@ -101,7 +101,7 @@ def _terms(project: Project, lang: str, into: list[Finding]) -> list[glossary.Te
     return terms
 
 
-def _misses(project: Project, terms: list[glossary.Term], olds: dict[Path, catalog.polib.POFile]) -> list[Finding]:
+def _misses(project: Project, terms: list[glossary.Term], olds: dict[Path, catalog.Catalog]) -> list[Finding]:
     findings: list[Finding] = []
     for path, po in olds.items():
         for entry in catalog.entries(po):

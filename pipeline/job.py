@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import catalog, files, glossary, lessons
+from . import po as po_io
 from .cache import CatalogRecord, Key, LessonRecord, PageRecord, SharedUnit
 from .errors import Finding, PipelineError
 from .files import content_hash, decode
@@ -50,14 +51,14 @@ class SharedTable:
 
     def __init__(
         self,
-        old: Callable[[], catalog.polib.POFile | None],
+        old: Callable[[], catalog.Catalog | None],
         lang: str,
         settings: catalog.Settings,
         helpers: catalog.Helpers,
         fixed: dict[Key, str] | None = None,
     ) -> None:
         self._load, self.lang, self.settings, self.helpers, self.fixed = old, lang, settings, helpers, fixed
-        self._old: list[catalog.polib.POFile | None] = []  # loaded when first asked
+        self._old: list[catalog.Catalog | None] = []  # loaded when first asked
         self.known: dict[Key, str | None] = {}  # computed, or as the last run's pages had them
 
     def values(self, units: Iterable[Unit | SharedUnit]) -> dict[Key, str | None]:
@@ -93,7 +94,7 @@ class Lang:
     code: str
     helpers: catalog.Helpers
     shared: SharedTable
-    preloaded: dict[Path, tuple[str, catalog.polib.POFile]] = field(default_factory=dict)
+    preloaded: dict[Path, tuple[str, catalog.Catalog]] = field(default_factory=dict)
     broken: set[Path] = field(default_factory=set)
     renamed: dict[str, Path] = field(default_factory=dict)
 
@@ -123,7 +124,7 @@ class LessonResult:
     counted: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # update-only runs
 
 
-def read_catalog(path: Path, shown: str) -> tuple[str, catalog.polib.POFile | None, Finding | None]:
+def read_catalog(path: Path, shown: str) -> tuple[str, catalog.Catalog | None, Finding | None]:
     """A catalog's hash ("" if there is none), the catalog, or why it is unusable."""
     try:
         data = files.read_bytes(path)
@@ -136,12 +137,12 @@ def read_catalog(path: Path, shown: str) -> tuple[str, catalog.polib.POFile | No
     if text is None:
         return digest, None, problem
     try:
-        return digest, catalog.loads(text, shown), None
+        return digest, po_io.loads(text, shown), None
     except PipelineError as exc:
         return digest, None, exc.finding
 
 
-def pending(po: catalog.polib.POFile) -> list[str]:
+def pending(po: catalog.Catalog) -> list[str]:
     """The msgids a later merge would look up in the memory: active entries
     with neither a translation nor a translator's comment."""
     return [
@@ -179,14 +180,14 @@ def run_lesson(lesson: str, ctx: Context) -> LessonResult:
         findings += doc.findings
     read_findings = tuple(findings)
     steps = ctx.steps
-    pot: catalog.polib.POFile | None = None
+    pot: catalog.Catalog | None = None
     template_digest = ""
     tpath = project.template_path(lesson)
     if steps.extract and doc is not None:
         _, old_pot, _ = read_catalog(tpath, project.shown(tpath))  # a template is ours to regenerate
         own_units = [(u, lesson) for u in doc.units if not u.shared]
         pot = catalog.template(own_units, lesson, ctx.settings, old_pot)
-        done = put(tpath, catalog.dumps(pot).encode("utf-8"))
+        done = put(tpath, po_io.dumps(pot).encode("utf-8"))
         template_digest = done.digest if done is not None else ""
     elif steps.update and not steps.extract:
         template_digest, pot, problem = read_catalog(tpath, project.shown(tpath))
@@ -262,7 +263,7 @@ def _publishable_as_is(raw: bytes) -> bool:
 def update_catalog(
     lesson: str,
     lang: Lang,
-    pot: catalog.polib.POFile,
+    pot: catalog.Catalog,
     template_digest: str,
     ctx: Context,
     findings: list[Finding],
@@ -288,7 +289,7 @@ def update_catalog(
             renamed = lang.renamed[lesson]
             _, source, problem = read_catalog(renamed, project.shown(renamed))
         po = catalog.merge(pot, source, lang.code, ctx.settings, lang.helpers)
-        data = catalog.dumps(po).encode("utf-8")
+        data = po_io.dumps(po).encode("utf-8")
         try:
             done, problem = project.put(path, data, durable=old is not None, expect=digest)
         except Conflict:

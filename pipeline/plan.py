@@ -89,7 +89,7 @@ def context(r: RunState, lang: str) -> Lang:
     project, config = r.project, r.project.config
     merge_settings = settings(project)
     paths = project.catalogs(lang)
-    preloaded: dict[Path, tuple[str, catalog.polib.POFile]] = {}
+    preloaded: dict[Path, tuple[str, catalog.Catalog]] = {}
     broken: set[Path] = set()
     read: dict[str, tuple[Record, ...]] = {}
     last = r.cached.records.catalogs if r.cached is not None else {}
@@ -181,7 +181,7 @@ def _glossary(r: RunState, lang: str) -> list[glossary.Term]:
 
 
 def _renames(
-    r: RunState, lang: str, paths: list[Path], olds: dict[Path, tuple[str, catalog.polib.POFile]]
+    r: RunState, lang: str, paths: list[Path], olds: dict[Path, tuple[str, catalog.Catalog]]
 ) -> dict[str, Path]:
     """Lessons without a catalog whose text an orphaned catalog holds."""
     project = r.project

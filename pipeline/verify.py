@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import api, catalog
+from . import po as po_io
 from .markdown import Span, protected_spans
 from .segments import Unit, segment
 from .structure import structure_problems, swap_char
@@ -57,9 +58,9 @@ def _fill_catalogs(root: Path, lang: str, translate: Callable[[Unit], str]) -> N
         for unit in segment(lesson.read_text(encoding="utf-8")).units:
             table.setdefault(unit.text, translate(unit))
     for path in sorted((root / "locales" / lang).rglob("*.po")):
-        po = catalog.loads(path.read_text(encoding="utf-8"), str(path))
+        po = po_io.loads(path.read_text(encoding="utf-8"), str(path))
         catalog.fill(po, lambda msgid: table.get(msgid, msgid))
-        path.write_text(catalog.dumps(po), encoding="utf-8")
+        path.write_text(po_io.dumps(po), encoding="utf-8")
 
 
 def round_trip(content: Path, lang: str = "en", keep: Path | None = None) -> RoundTrip:

@@ -13,7 +13,7 @@ catalogs, ``build`` and ``rebuild`` again. :func:`check_project` asserts that
 * every file or folder written, changed or removed lies in the build or
   locales folder the settings name, or ``.pipeline-cache/``, inside the
   root: never in ``content/``, beside the root, nor through a link out of it;
-* every catalog the pipeline wrote reads back (``catalog.loads``) and
+* every catalog the pipeline wrote reads back (``po.loads``) and
   passes GNU ``msgfmt --check`` (all of them, or a sample), unless it came
   from a translator's catalog that msgfmt rejected already;
 * with every msgstr equal to its msgid, each lesson without an error
@@ -46,6 +46,7 @@ import polib
 from hypothesis import strategies as st
 
 from pipeline import api, catalog
+from pipeline import po as po_io
 from pipeline import project as pipeline_project
 from pipeline.config import Config, load
 from pipeline.errors import Finding, PipelineError
@@ -986,7 +987,7 @@ def _assert_catalogs_sound(
     for path in paths:
         text = path.read_bytes().decode("utf-8")  # the pipeline writes UTF-8
         try:
-            catalog.loads(text, path.name)
+            po_io.loads(text, path.name)
         except PipelineError as exc:
             raise AssertionError(f"the pipeline wrote a catalog it cannot read back: {exc}") from None
     judged = [p for p in paths if p not in lax]
@@ -1028,9 +1029,9 @@ def _fill_identity(config: Config) -> None:
         if not (folder.is_dir() and _inside(folder, config.root)):
             continue  # a trap: nothing of ours goes through it
         for path in sorted(folder.rglob("*.po")):
-            po = catalog.loads(path.read_text(encoding="utf-8"), path.name)
+            po = po_io.loads(path.read_text(encoding="utf-8"), path.name)
             catalog.fill(po, lambda msgid: msgid)
-            path.write_text(catalog.dumps(po), encoding="utf-8")
+            path.write_text(po_io.dumps(po), encoding="utf-8")
 
 
 def check_project(base: Path, proj: Project, msgfmt: int = 2, rng: random.Random | None = None) -> Outcome:
@@ -1131,7 +1132,7 @@ def _hostile_catalogs(
         if _msgfmt_rejects(text):
             lax.add(path)  # msgfmt rejects it already: its rewrite is not judged by msgfmt
         try:
-            catalog.loads(text, path.name)
+            po_io.loads(text, path.name)
         except PipelineError:
             unreadable[path] = data
     built = step("build (hostile catalogs)", lambda: api.build(config.root))

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import catalog
+from pipeline import po as po_io
 from pipeline.assemble import splice
 from pipeline.segments import segment
 
@@ -17,7 +18,7 @@ CASES = sorted(p.stem for p in DATA.glob("*.po"))
 @pytest.mark.parametrize("name", CASES)
 def test_splice_matches_expected(name: str) -> None:
     source = (DATA / f"{name}.md").read_bytes().decode("utf-8")
-    po = catalog.loads((DATA / f"{name}.po").read_text(encoding="utf-8"), f"{name}.po")
+    po = po_io.loads((DATA / f"{name}.po").read_text(encoding="utf-8"), f"{name}.po")
     result = splice(segment(source, f"{name}.md"), catalog.translations(po), f"{name}.md")
     expected = (DATA / f"{name}.out.md").read_bytes().decode("utf-8")
     assert result.text == expected

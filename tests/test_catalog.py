@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import polib
 import pytest
 
-from pipeline import api, catalog
+from pipeline import api
+from pipeline import po as po_io
 from tests.conftest import msgfmt_check
 
 LESSON = """# Bài một
@@ -255,12 +257,11 @@ def test_stale_template_removed_but_catalog_kept(project: Project) -> None:
     ],
 )
 def test_broken_catalogs_name_their_line(body: str, line: int, words: str) -> None:
-    from pipeline import catalog
     from pipeline.errors import PipelineError
 
     header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
     with pytest.raises(PipelineError) as caught:
-        catalog.loads(header + body, "x.po")
+        po_io.loads(header + body, "x.po")
     assert caught.value.finding.line == line
     assert words in caught.value.finding.message
 
@@ -272,12 +273,20 @@ def test_an_obsolete_fuzzy_entry_keeps_what_it_was_made_for(tmp_path: Path) -> N
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
         '#, fuzzy\n#~| msgid "Câu cũ "\n#~| "dài."\n#~ msgid "Câu mới."\n#~ msgstr "The new sentence."\n'
     )
-    po = catalog.loads(text, "x.po")
+    po = po_io.loads(text, "x.po")
     (entry,) = [e for e in po if e.obsolete]
     assert entry.previous_msgid == "Câu cũ dài."
-    assert catalog.loads(catalog.dumps(po), "x.po").obsolete_entries()[0].previous_msgid == "Câu cũ dài."
+    assert po_io.loads(po_io.dumps(po), "x.po").entries[-1].previous_msgid == "Câu cũ dài."
     path = tmp_path / "x.po"
-    path.write_text(catalog.dumps(po), encoding="utf-8")
+    path.write_text(po_io.dumps(po), encoding="utf-8")
     assert msgfmt_check(path) == ""
-    crlf = catalog.loads(text.replace("\n", "\r\n"), "x.po")  # a catalog saved with CRLF line ends
-    assert crlf.obsolete_entries()[0].previous_msgid == "Câu cũ dài."
+    crlf = po_io.loads(text.replace("\n", "\r\n"), "x.po")  # a catalog saved with CRLF line ends
+    assert crlf.entries[-1].previous_msgid == "Câu cũ dài."
+
+
+def test_polib_stays_behind_the_po_boundary() -> None:
+    """Only pipeline/po.py may import polib: the merge policy works on the model."""
+    package = Path(__file__).resolve().parent.parent / "pipeline"
+    imports = re.compile(r"^\s*(import polib|from polib\b)", re.M)
+    importers = sorted(p.name for p in package.glob("*.py") if imports.search(p.read_text("utf-8")))
+    assert importers == ["po.py"]

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import api, catalog, files, job
+from pipeline import po as po_io
 
 M2 = "02_xac_suat_thong_ke"
 LESSON = f"{M2}/bai_04_dinh_ly_bayes.md"
@@ -53,7 +54,7 @@ def _first_untranslated(po_path: Path) -> tuple[str, str]:
     """A fresh catalog's first entry, and the catalog text with it translated."""
     text = po_path.read_text(encoding="utf-8")
     at = text.index('msgstr ""\n', text.index("#:"))
-    msgid = catalog.loads(text, "x")[0].msgid
+    msgid = po_io.loads(text, "x").entries[0].msgid
     return msgid, text[:at] + 'msgstr "Translated here."\n' + text[at + len('msgstr ""\n') :]
 
 

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import api, catalog
+from pipeline import api
+from pipeline import po as po_io
 
 from .conftest import REPO, msgfmt_check
 
@@ -56,7 +57,7 @@ def _translations(files: dict[str, bytes]) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for name, data in files.items():
         if name.endswith(".po"):
-            po = catalog.loads(data.decode("utf-8"), name)
+            po = po_io.loads(data.decode("utf-8"), name)
             out[name] = {e.msgstr for e in po if e.msgstr}
     return out
 

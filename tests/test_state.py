@@ -102,7 +102,7 @@ NAV = "<!-- Aero-Navigation-Start -->\n- [Mục lục](index.md)\n<!-- Aero-Navi
 def test_one_edit_reads_no_shared_catalog_until_it_changes(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     """The shared catalog lists every lesson: an edit to one lesson takes its
     translations from the records; a translator's change to it is read."""
-    from pipeline import catalog
+    from pipeline import po
 
     root = project({"a.md": "# Bài\n\n" + NAV, "b.md": "# Bài hai\n\n" + NAV})
     api.rebuild(root)
@@ -112,8 +112,8 @@ def test_one_edit_reads_no_shared_catalog_until_it_changes(project: Project, mon
     shared.write_text(text.removesuffix('msgstr ""\n') + 'msgstr "[Contents](index.md)"\n', encoding="utf-8")
     assert "Contents" in shared.read_text(encoding="utf-8")
     read: list[str] = []
-    real = catalog.loads
-    monkeypatch.setattr(catalog, "loads", lambda text, name, *a, **k: read.append(name) or real(text, name, *a, **k))
+    real = po.loads
+    monkeypatch.setattr(po, "loads", lambda text, name, *a, **k: read.append(name) or real(text, name, *a, **k))
     api.rebuild(root)
     assert any(n.endswith("_shared.po") for n in read)
     assert "Contents" in (root / "build" / "en" / "b.md").read_text(encoding="utf-8")

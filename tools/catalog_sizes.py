@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from pipeline import api, catalog
+from pipeline import api, po
 from pipeline.lessons import SHARED
 
 
@@ -23,12 +23,12 @@ def sizes(content: Path, settings: str) -> tuple[list[int], int]:
         api.extract(root)
         templates = root / "locales" / "templates"
         lessons = [
-            len(catalog.loads(p.read_text(encoding="utf-8"), str(p)))
+            len(po.loads(p.read_text(encoding="utf-8"), str(p)))
             for p in sorted(templates.rglob("*.pot"))
             if p.stem != SHARED
         ]
         shared = templates / f"{SHARED}.pot"
-        return lessons, len(catalog.loads(shared.read_text(encoding="utf-8"), str(shared))) if shared.exists() else 0
+        return lessons, len(po.loads(shared.read_text(encoding="utf-8"), str(shared))) if shared.exists() else 0
 
 
 def main() -> int:
