@@ -74,28 +74,34 @@ def template(
     """A template: one entry per distinct (context, msgid), in order.
 
     ``units`` pairs each unit with the lesson it comes from (one lesson for a
-    lesson's template, many for the shared boilerplate). The creation date
+    lesson's template, many for the shared boilerplate, lesson by lesson). The creation date
     of ``old`` is kept unless the msgids changed, so an unchanged lesson
     yields a byte-identical template.
     """
     pot = Catalog()
-    # Per entry: its comment lines and occurrences, each once, in order (as
-    # dicts: the shared template meets each of its entries in every lesson).
-    by_key: dict[tuple[str | None, str], tuple[Entry, dict[str, None], dict[tuple[str, str], None]]] = {}
+    # Per entry: its comment lines, each once, in order (a dict), and its
+    # occurrences: the units come lesson by lesson, so a repeat is the last
+    # one; each (lesson, line) is one tuple shared by every entry that names
+    # it (the shared template names every lesson in each of its entries).
+    by_key: dict[tuple[str | None, str], tuple[Entry, dict[str, None], list[tuple[str, str]]]] = {}
+    made: dict[tuple[str, str], tuple[str, str]] = {}
     for unit, ref in units:
         key = (unit.context, nfc(unit.text))
         found = by_key.get(key)
         if found is None:
             entry = Entry(msgid=key[1], msgctxt=unit.context, msgstr="", occurrences=[], comment="")
-            found = by_key[key] = (entry, {}, {})
+            found = by_key[key] = (entry, {}, [])
             pot.append(entry)
         _, lines, occurrences = found
         for line in (unit.element, *unit.notes):
             lines.setdefault(line)
-        occurrences.setdefault((ref, str(unit.line) if settings.line_numbers else ""))
+        where = (ref, str(unit.line) if settings.line_numbers else "")
+        where = made.setdefault(where, where)
+        if not occurrences or occurrences[-1] is not where:
+            occurrences.append(where)
     for entry, lines, occurrences in by_key.values():
         entry.comment = "\n".join(lines)
-        entry.occurrences = list(occurrences)
+        entry.occurrences = occurrences
     created = now()
     if old is not None and _keys(old) == _keys(pot):
         created = old.metadata.get("POT-Creation-Date", created)
