@@ -14,6 +14,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
@@ -22,7 +23,6 @@ from .checks import Entry as checks_Entry
 from .memory import Memory, Record, has_vietnamese
 from .model import Catalog as Catalog
 from .model import Entry as Entry
-from .segments import Unit
 from .text import nfc
 
 PLURAL_FORMS = {
@@ -61,12 +61,27 @@ def now() -> str:
     return time.strftime("%Y-%m-%d %H:%M+0000", t)
 
 
+class TemplateUnit(Protocol):
+    """What a template needs of a unit (a segmented Unit, or one the cache kept)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def element(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def context(self) -> str | None: ...
+    @property
+    def notes(self) -> tuple[str, ...]: ...
+
+
 def _keys(po: Catalog) -> list[tuple[str | None, str]]:
     return [(e.msgctxt, e.msgid) for e in po if not e.obsolete]
 
 
 def template(
-    units: Sequence[tuple[Unit, str]],
+    units: Sequence[tuple[TemplateUnit, str]],
     name: str,
     settings: Settings,
     old: Catalog | None,

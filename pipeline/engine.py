@@ -26,7 +26,6 @@ from .job import SHARED, Context, Lang, LessonResult, Steps, read_catalog, run_l
 from .plan import Cached, RunState
 from .project import Project, Wrote, read_failed
 from .report import Coverage, Progress, Report, Silent
-from .segments import Unit
 
 SHARED_NAME = "the boilerplate shared by all lessons"
 
@@ -159,7 +158,7 @@ def _shared(r: RunState, ctx: Context, units: list[tuple[SharedUnit, str]]) -> N
     lesson's boilerplate units (made again only when an input changed)."""
     project = r.project
     tpath = project.template_path(SHARED)
-    digest = content_hash(repr([(u, x) for u, x in units]).encode("utf-8"))
+    digest = _units_digest(units)
     last = r.cached.records if r.cached is not None else None
     record = last.lessons.get(SHARED) if last is not None else None
     pot = None
@@ -174,7 +173,7 @@ def _shared(r: RunState, ctx: Context, units: list[tuple[SharedUnit, str]]) -> N
         r.report.entries += record.entries
     elif units:
         _, old, _ = read_catalog(tpath, project.shown(tpath))
-        pot = catalog.template([(_as_unit(u), x) for u, x in units], SHARED_NAME, ctx.settings, old)
+        pot = catalog.template(units, SHARED_NAME, ctx.settings, old)
         done, problem = project.put(tpath, po_io.dumps(pot).encode("utf-8"))
         if problem is not None:
             r.report.findings.append(problem)
@@ -189,6 +188,15 @@ def _shared(r: RunState, ctx: Context, units: list[tuple[SharedUnit, str]]) -> N
         return
     for lang in r.contexts:
         _shared_catalog(r, ctx, lang, tpath, template_digest, pot)
+
+
+def _units_digest(units: list[tuple[SharedUnit, str]]) -> str:
+    """What the shared template is made of, as one hash (the same units of
+    the same lessons in the same order make the same template)."""
+    parts: list[str] = []
+    for u, lesson in units:
+        parts += (lesson, u.text, u.element, str(u.line), u.context or "\1", *u.notes, "\2")
+    return content_hash("\0".join(parts).encode("utf-8"))
 
 
 def _shared_catalog(
@@ -223,10 +231,6 @@ def _shared_catalog(
     if made is not None:
         r.records.catalogs[rel] = made[0]
         _count(r, lang.code, made[0].counts)
-
-
-def _as_unit(u: SharedUnit) -> Unit:
-    return Unit(u.text, u.element, u.line, (), (), context=u.context, notes=u.notes, shared=True)
 
 
 def _finish(r: RunState) -> None:

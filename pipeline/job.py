@@ -67,7 +67,7 @@ class SharedTable:
             return {key: self.fixed.get(key) for key in wanted}
         new = [u for key, u in wanted.items() if key not in self.known]
         if new:
-            pot = catalog.template([(_unit(u), SHARED) for u in new], SHARED, self.settings, None)
+            pot = catalog.template([(u, SHARED) for u in new], SHARED, self.settings, None)
             if not self._old:
                 self._old.append(self._load())
             merged = catalog.merge(pot, self._old[0], self.lang, self.settings, self.helpers)
@@ -76,12 +76,6 @@ class SharedTable:
                 key = (u.context, nfc(u.text))
                 self.known[key] = found.get(key)
         return {key: self.known[key] for key in wanted}
-
-
-def _unit(u: Unit | SharedUnit) -> Unit:
-    if isinstance(u, Unit):
-        return u
-    return Unit(u.text, u.element, u.line, (), (), context=u.context, notes=u.notes, shared=True)
 
 
 @dataclass(slots=True)
