@@ -11,11 +11,11 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+from . import pool
 from .errors import Finding
 from .files import entries, is_file, read_text
 from .segments import Document, segment
@@ -157,12 +157,12 @@ def workers(count: int) -> int:
 
 
 def fork_map(job: Callable[[list[T]], list[R]], items: list[T], count: int) -> Iterator[list[R]]:
-    """``job`` on chunks of ``items`` in ``count`` forked worker processes,
-    each chunk's results as it is done. The workers inherit the caller's
-    memory: what a job needs beyond its items it may read from there."""
+    """``job`` on chunks of ``items`` in ``count`` forked worker processes
+    (see :func:`pipeline.pool.ordered_map`: they die with the run), each
+    chunk's results in turn. The workers inherit the caller's memory: what
+    a job needs beyond its items it may read from there."""
     chunks = [c for c in (items[i :: count * 4] for i in range(count * 4)) if c]
-    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
-        yield from pool.map(job, chunks)
+    yield from pool.ordered_map(job, chunks, count)
 
 
 def load_many(
