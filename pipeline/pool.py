@@ -27,7 +27,6 @@ import ctypes
 import functools
 import multiprocessing
 import os
-import pickle
 import signal
 import sys
 import traceback
@@ -136,23 +135,48 @@ def _serve(
         if index is None or _orphaned(parent):
             return
         try:
-            message: tuple[int, bool, Any] = (index, True, fn(items[index]))
+            result = fn(items[index])
         except Exception as exc:  # noqa: BLE001 - raised in the parent, at the item's turn
-            message = (index, False, (_portable(exc), "".join(traceback.format_exception(exc))))
+            _send_error(conn, index, exc, "".join(traceback.format_exception(exc)))
+            continue
         try:
-            conn.send(message)
+            conn.send((index, True, result))
         except Exception as exc:  # noqa: BLE001 - the result does not pickle: say so, do not hang
-            conn.send((index, False, (RuntimeError(f"item {index}'s result cannot be sent back: {exc!r}"), "")))
+            _send_error(conn, index, RuntimeError(f"item {index}'s result cannot be sent back: {exc!r}"), "")
 
 
-def _portable(exc: Exception) -> Exception:
-    """``exc``, or a RuntimeError saying it, if it would not survive the trip
-    (an exception whose constructor its pickled args do not fit)."""
+def _send_error(conn: Connection, index: int, exc: Exception, remote: str) -> None:
+    """An exception in two messages: what it says (plain data, always
+    readable), then the exception itself, or None if it does not pickle;
+    the parent falls back on the first if the second does not unpickle
+    (an exception whose constructor its args do not fit)."""
+    conn.send((index, False, f"{type(exc).__name__}: {exc}", remote))
     try:
-        pickle.loads(pickle.dumps(exc))
-    except Exception:  # noqa: BLE001 - any failure to round-trip
-        return RuntimeError(f"{type(exc).__name__}: {exc}")
-    return exc
+        conn.send(exc)
+    except Exception:  # noqa: BLE001 - any failure to pickle: the summary stands
+        conn.send(None)
+
+
+def _receive(worker: _Worker) -> tuple[int, bool, Any]:
+    """The next result from ``worker``: (index, True, value), or (index,
+    False, (exception, remote traceback))."""
+    try:
+        message = worker.conn.recv()
+        if message[1]:
+            index, _, value = message
+            return index, True, value
+        index, _, summary, remote = message
+        try:
+            error = worker.conn.recv()
+        except (EOFError, OSError):
+            raise
+        except Exception:  # noqa: BLE001 - it does not unpickle: the summary stands
+            error = None
+    except (EOFError, OSError):
+        raise _died(worker) from None
+    if not isinstance(error, BaseException):
+        error = RuntimeError(summary)
+    return index, False, (error, remote)
 
 
 def _start(process: BaseProcess) -> None:
@@ -230,10 +254,7 @@ def ordered_map(fn: Callable[[T], R], items: Sequence[T], workers: int) -> Itera
                     sent += 1
             ready = wait([w.conn for w in crew if w.busy])
             for worker in (w for w in crew if w.conn in ready):
-                try:
-                    index, ok, value = worker.conn.recv()
-                except (EOFError, OSError):
-                    raise _died(worker) from None
+                index, ok, value = _receive(worker)
                 worker.busy.remove(index)
                 done[index] = (ok, value)
         for worker in crew:

@@ -3,6 +3,7 @@ worker left behind whatever way the caller stops."""
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import time
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import lock, pool
+from pipeline import files, lock, pool
 from pipeline.errors import PipelineError
 
 
@@ -66,6 +67,22 @@ def test_an_exception_is_raised_at_its_items_turn_with_the_workers_traceback() -
     assert got == [0, 1, 2]
     assert isinstance(caught.value.__cause__, pool.RemoteTraceback)
     assert "_fails_on_three" in str(caught.value.__cause__)
+
+
+def _injected_read(n: int) -> bytes:
+    return files.read_bytes(Path(f"content/{n}.md"))
+
+
+def test_an_os_error_arrives_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the engine turns into a finding: an injected fault in a worker."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "content").mkdir()
+    for n in range(4):
+        (tmp_path / "content" / f"{n}.md").write_bytes(b"# A\n")
+    monkeypatch.setenv(files.FAULTS, "read:content/2.md=EACCES")
+    with pytest.raises(PermissionError) as caught:
+        list(pool.ordered_map(_injected_read, [0, 1, 2, 3], 2))
+    assert (caught.value.errno, caught.value.filename) == (errno.EACCES, "content/2.md")
 
 
 def _raises_pipeline_error(n: int) -> int:
