@@ -1,12 +1,14 @@
 """The ``pipeline`` command: gathers options, calls :mod:`pipeline.api`.
 
-Library errors become messages and exit codes here, in one place.
+Library errors become messages and exit codes here, in one place; so do
+SIGTERM and SIGHUP (see :mod:`pipeline.signals`): the run stops cleanly and
+exits 128 + the signal's number, and Ctrl-C exits 130.
 """
 
 from __future__ import annotations
 
 import json
-import sys
+import signal
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -14,11 +16,12 @@ from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
 from . import api, stats
 from .errors import Exit, PipelineError
+from .signals import Terminated, terminating
 
 app = typer.Typer(
     help="Vietnamese-English course pipeline: lessons -> PO catalogs -> per-language course trees.",
@@ -54,7 +57,7 @@ class _Bar:
             transient=True,
             disable=not err.is_terminal,
         )
-        self.task: int | None = None
+        self.task: TaskID | None = None
 
     def start(self, total: int, label: str) -> None:
         if self.task is not None:
@@ -75,9 +78,17 @@ def _count(n: int, noun: str) -> str:
 
 
 def _guarded(call: Callable[[], T], debug: bool) -> T:
-    """Library errors become one line and exit 2, here and only here."""
+    """Library errors become one line and exit 2, here and only here; a
+    termination signal or Ctrl-C, once the run has cleaned up, 128 + its number."""
     try:
-        return call()
+        with terminating():
+            return call()
+    except Terminated as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(128 + exc.signum) from None
+    except KeyboardInterrupt:
+        err.print("interrupted", markup=False)
+        raise typer.Exit(128 + signal.SIGINT) from None
     except PipelineError as exc:
         err.print(str(exc), markup=False)
         raise typer.Exit(Exit.BAD_INPUT) from None
@@ -319,4 +330,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -13,11 +13,12 @@ change of the memory, the glossary or the shared translations touches it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from . import catalog, files, parallel, plan
+from . import catalog, files, plan, pool
 from . import po as po_io
 from .cache import Known, LessonRecord, Records, SharedUnit
 from .errors import Finding
@@ -72,10 +73,10 @@ def _label(steps: Steps) -> str:
 def _results(ctx: Context, todo: list[str]) -> Iterator[LessonResult]:
     """The job's result for each lesson of ``todo``, in order: on every core
     when there are enough (and not in a dry run, whose writes stay here)."""
-    workers = 0 if ctx.project.dry else parallel.workers(len(todo))
+    workers = 0 if ctx.project.dry else pool.workers(len(todo))
     if not workers:
         return (run_lesson(x, ctx) for x in todo)
-    return parallel.ordered_map(run_lesson, todo, ctx, workers)
+    return pool.ordered_map(functools.partial(run_lesson, ctx=ctx), todo, workers)
 
 
 def _replay(r: RunState, lesson: str) -> LessonRecord | None:

@@ -1,13 +1,39 @@
-"""File I/O that never leaves a half-written file behind."""
+"""File I/O that never leaves a half-written file behind.
+
+Modes: a new file gets the mode ``open()`` would give it (0o666 less the
+umask, or the folder's default ACL): the kernel applies it, as the temporary
+file is created with 0o666, so no umask is read (reading it means setting it,
+racing every thread). A replaced file keeps its mode: the temporary file is
+created 0o600 and fchmod-ed to the old file's mode before the data goes in.
+
+Durability is a choice per write (``replace(..., durable=...)``): a catalog
+under ``locales/<lang>/`` is translators' work, so it is fsynced before the
+rename and its folder after it; what a rebuild regenerates (templates, build
+trees, the cache) is only renamed: a power cut may lose the last run's output,
+never a mix, and the next run writes it again. The default is durable.
+
+Fault injection, for tests: ``PIPELINE_FAULTS`` holds rules separated by
+";", each ``<op>:<glob>=<ERRNO>``, e.g.
+``write:locales/en/*.po=ENOSPC;read:content/a.md=EACCES``. ``op`` is
+``write`` (in :func:`replace`, after the temporary file is made, before any
+byte goes in), ``rename`` (in :func:`replace`, before the rename) or
+``read`` (:func:`read_bytes`, so :func:`read_text`); the glob (fnmatch: ``*``
+crosses folders) is matched against the absolute path when it is absolute,
+else against the path relative to the working directory; the errno is a
+name from :mod:`errno`. A match raises ``OSError(errno)``. The variable is
+read on each call (so forked workers, subprocesses and monkeypatch.setenv
+see it) and parsed once per value; unset, it costs one dict lookup.
+"""
 
 from __future__ import annotations
 
+import errno
+import fnmatch
 import hashlib
 import os
 import re
-import tempfile
+import secrets
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,25 +116,106 @@ def unchanged(path: Path, data: bytes) -> bool:
         return False
 
 
+FAULTS = "PIPELINE_FAULTS"
+_faults: tuple[str, list[tuple[str, str, int]]] = ("", [])
+
+
+def _rules(spec: str) -> list[tuple[str, str, int]]:
+    """``PIPELINE_FAULTS`` parsed: (op, glob, errno) per rule; a bad rule raises ValueError."""
+    rules = []
+    for rule in filter(None, (r.strip() for r in spec.split(";"))):
+        where, sep, name = rule.rpartition("=")
+        op, colon, pattern = where.partition(":")
+        code = getattr(errno, name.strip(), None)
+        if not sep or not colon or op not in ("write", "rename", "read") or not isinstance(code, int):
+            raise ValueError(f"{FAULTS}: bad rule {rule!r} (want <write|rename|read>:<glob>=<ERRNO>)")
+        rules.append((op, pattern, code))
+    return rules
+
+
+def fault(op: str, path: Path | str) -> None:
+    """Raise the OSError ``PIPELINE_FAULTS`` injects for ``op`` on ``path``, if any."""
+    global _faults
+    spec = os.environ.get(FAULTS)
+    if not spec:
+        return
+    if _faults[0] != spec:
+        _faults = (spec, _rules(spec))
+    full = os.path.abspath(path)
+    here = os.path.relpath(full)
+    for rule_op, pattern, code in _faults[1]:
+        if rule_op == op and fnmatch.fnmatchcase(full if os.path.isabs(pattern) else here, pattern):
+            raise OSError(code, f"{os.strerror(code)} (injected by {FAULTS})", os.fspath(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """``path.read_bytes()``, through the fault-injection seam (see the module's docstring)."""
+    fault("read", path)
+    with open(path, "rb", buffering=0) as handle:  # one read of the whole file, no buffer copy
+        return handle.readall()
+
+
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _temp(path: Path, mode: int) -> tuple[int, str]:
+    """A new file beside ``path``, named as :func:`sweep_temp` expects, and its descriptor."""
+    while True:
+        tmp = os.path.join(path.parent, f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, _TEMP_FLAGS, mode), tmp
+        except FileExistsError:
+            continue
+
+
 def replace(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Atomically replace ``path`` with ``data``: a temporary file in the
-    same folder, flushed and fsynced, then renamed over it. A reader (or a
-    run killed half-way) sees the old bytes or the new, never a mix."""
+    same folder, renamed over it. A reader (or a run killed half-way) sees
+    the old bytes or the new, never a mix. ``durable``: fsync the file
+    before the rename and its folder after, so a power cut cannot lose it
+    (see the module's docstring for which writes want it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        old = os.stat(path).st_mode & 0o7777
+    except (FileNotFoundError, NotADirectoryError):
+        old = None
+    # New: 0o666 less the umask, applied by the kernel. Replaced: private
+    # until it has the old file's mode, which may be narrower than the umask's.
+    fd, tmp = _temp(path, 0o666 if old is None else 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
+            if old is not None and old != 0o600:
+                os.fchmod(handle.fileno(), old)
+            fault("write", path)
             handle.write(data)
+            handle.flush()
             if durable:
-                handle.flush()
                 os.fsync(handle.fileno())
+        fault("rename", path)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    if durable:
+        _sync_folder(path.parent)
 
 
-def write_if_changed(path: Path, data: bytes, durable: bool = False) -> bool:
+def _sync_folder(folder: Path) -> None:
+    """fsync a folder, so a rename in it survives a power cut (not every
+    system or file system can: then the rename is as durable as it gets)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_if_changed(path: Path, data: bytes, *, durable: bool = False) -> bool:
     """Atomically replace ``path`` with ``data`` unless it already holds it.
 
     Unchanged files keep their bytes and modification time, so a rebuild
@@ -121,38 +228,7 @@ def write_if_changed(path: Path, data: bytes, durable: bool = False) -> bool:
     return True
 
 
-class Writer:
-    """Atomic writes on a few threads.
-
-    Each write waits on the disk (fsync), not on the CPU, so a cold run
-    that writes hundreds of files overlaps them with its own work. Writes
-    to one path keep their order; :meth:`settle` waits for all of them and
-    returns the ones that failed.
-    """
-
-    def __init__(self, threads: int = 4) -> None:
-        self.threads = threads
-        self._pool: ThreadPoolExecutor | None = None
-        self._pending: dict[Path, Future[None]] = {}
-
-    def submit(self, path: Path, data: bytes) -> None:
-        earlier = self._pending.get(path)
-        if earlier is not None:
-            wait([earlier])  # the same file twice: the later bytes must win
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="pipeline-write")
-        self._pending[path] = self._pool.submit(replace, path, data)
-
-    def settle(self) -> list[tuple[Path, BaseException]]:
-        failed = [(path, exc) for path, future in self._pending.items() if (exc := future.exception()) is not None]
-        self._pending.clear()
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
-        return failed
-
-
-# What mkstemp names our temporary files: ".<name>.<8 random characters>.tmp".
+# What _temp (and mkstemp, before it) names temporary files: ".<name>.<8 random characters>.tmp".
 _TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
 
 
@@ -172,12 +248,6 @@ def sweep_temp(folders: Iterable[Path]) -> int:
 
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-
-
-def read_bytes(path: Path) -> bytes:
-    """A file's bytes (the one read of lessons and catalogs)."""
-    with open(path, "rb", buffering=0) as handle:  # one read of the whole file, no buffer copy
-        return handle.readall()
 
 
 def read_text(path: Path, shown: str) -> tuple[str | None, Finding | None]:

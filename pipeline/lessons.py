@@ -1,18 +1,13 @@
 """A course's lessons: which files they are, and reading them.
 
 Discovery refuses what must not be read (a link out of ``content/``, a name
-clash); loading reads and segments one lesson, and :func:`load_many` does it
-for many on every core.
+clash); loading segments one lesson's bytes.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from functools import partial
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -93,10 +88,6 @@ def discover(content: Path, shown: Callable[[Path], str]) -> tuple[list[str], li
     return lessons, assets, findings
 
 
-# Below this many lessons to parse, worker processes cost more than they save.
-PARALLEL_MIN = 24
-
-
 # Characters no catalog can carry: a lesson holding one is not text to translate.
 _UNPUBLISHABLE = {
     "\0": "holds a NUL byte: the file is binary, or UTF-16 without a byte order mark; save it as UTF-8 text",
@@ -142,48 +133,3 @@ def load_bytes(
                 )
             ]
     return segment(text, shown, regions), []
-
-
-def _load_chunk(
-    items: list[tuple[str, Path, str]], regions: Sequence[tuple[str, str]], allow_mojibake: bool
-) -> list[tuple[str, tuple[Document | None, list[Finding]]]]:
-    return [(lesson, load(path, shown, regions, allow_mojibake)) for lesson, path, shown in items]
-
-
-def workers(count: int) -> int:
-    """How many forked worker processes ``count`` lessons are worth: 0 when
-    they cost more than they save (few lessons, one core, no fork)."""
-    cores = min(os.cpu_count() or 1, 8)
-    # Forking a process that runs threads may copy a held lock: only from a
-    # single-threaded one (no write is in flight between steps).
-    if cores < 2 or count < PARALLEL_MIN or threading.active_count() > 1:
-        return 0
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 0
-    return cores
-
-
-def fork_map(job: Callable[[list[T]], list[R]], items: list[T], count: int) -> Iterator[list[R]]:
-    """``job`` on chunks of ``items`` in ``count`` forked worker processes,
-    each chunk's results as it is done. The workers inherit the caller's
-    memory: what a job needs beyond its items it may read from there."""
-    chunks = [c for c in (items[i :: count * 4] for i in range(count * 4)) if c]
-    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
-        yield from pool.map(job, chunks)
-
-
-def load_many(
-    items: list[tuple[str, Path, str]], regions: Sequence[tuple[str, str]], allow_mojibake: bool
-) -> dict[str, tuple[Document | None, list[Finding]]]:
-    """Lessons (name, path, shown path) loaded in forked worker processes,
-    when there are enough of them and cores to share: segmenting is most of
-    a cold run's work, and each lesson is independent. Fewer, or no second
-    core: nothing (the caller loads them one by one)."""
-    count = workers(len(items))
-    if not count:
-        return {}
-    job = partial(_load_chunk, regions=regions, allow_mojibake=allow_mojibake)
-    loaded: dict[str, tuple[Document | None, list[Finding]]] = {}
-    for results in fork_map(job, items, count):
-        loaded.update(results)
-    return loaded

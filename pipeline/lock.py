@@ -5,15 +5,26 @@ translation; the second run says who holds the lock and stops (exit 2), or
 waits for it with ``wait``. The lock is ``flock`` on
 ``.pipeline-cache/lock``: the kernel drops it when its holder exits, even on
 SIGKILL, so a crashed run never leaves the project locked.
+
+flock belongs to the open file, which a fork shares: a forked worker that
+outlived its run would hold the lock for good. So every fork closes, in the
+child, the lock descriptors this process holds (``os.register_at_fork``):
+no child of any kind inherits the lock.
+
+A run stopped part-way (SIGTERM, SIGHUP, Ctrl-C: an exception that is not an
+``Exception`` unwinding through the lock) cleans up before it lets go: its
+workers killed, its writes in flight finished and the queued ones dropped,
+the temporary files swept from the folders runs write.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from . import files, pool, signals
 from .errors import PipelineError
 
 try:
@@ -23,13 +34,54 @@ except ImportError:  # pragma: no cover - Windows: runs are not serialised there
 
 LOCK = Path(".pipeline-cache") / "lock"
 
+# The lock descriptors this process holds: closed in every child it forks.
+_held: set[int] = set()
+
+
+def _close_held() -> None:
+    for fd in _held:
+        with suppress(OSError):
+            os.close(fd)
+    _held.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_held)
+
+
+def folders(root: Path) -> list[Path]:
+    """The folders a run writes, where a stopped or killed one may leave temporary files."""
+    from .config import load
+
+    try:
+        config = load(root)
+    except (PipelineError, OSError):  # unreadable settings: the defaults' folders
+        return [root / "content", root / "locales", root / "build", root / LOCK.parent]
+    return [config.content, config.locales, config.build, config.root / LOCK.parent]
+
+
+def stopped(root: Path, sweep: Iterable[Path] | None = None) -> bool:
+    """Clean up after a run stopped part-way, before it releases the lock:
+    kill its workers and sweep the temporary files from ``sweep`` (default: :func:`folders`).
+    True if all went well (else the next run sweeps again)."""
+    pool.stop_all()
+    try:
+        files.sweep_temp(folders(root) if sweep is None else sweep)
+    except OSError:
+        return False
+    return True
+
 
 @contextmanager
-def exclusive(root: Path, wait: bool = False) -> Iterator[bool]:
+def exclusive(root: Path, wait: bool = False, sweep: Iterable[Path] | None = None) -> Iterator[bool]:
     """Hold the project's lock for the body; refuse (or wait) if another run has it.
 
     Yields True when the last run that held it never finished (it was
-    killed): it may have left temporary files for the caller to sweep.
+    killed): it may have left temporary files for the caller to sweep. If
+    the body is stopped (a BaseException that is not an Exception: SIGTERM
+    via :mod:`pipeline.signals`, Ctrl-C), :func:`stopped` cleans up before
+    the lock is released; ``sweep`` names the folders (default: the
+    settings' ones). On an error, writes in flight are waited for.
     """
     if fcntl is None or not root.is_dir():
         yield False
@@ -45,6 +97,7 @@ def exclusive(root: Path, wait: bool = False) -> Iterator[bool]:
     path.parent.mkdir(exist_ok=True)
     # O_NOFOLLOW: a lock file planted as a symlink must not make us truncate its target.
     fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    _held.add(fd)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
@@ -61,12 +114,26 @@ def exclusive(root: Path, wait: bool = False) -> Iterator[bool]:
         # finding "running" with the lock free means its run was killed.
         killed = b"running" in os.pread(fd, 64, 0)
         _say(fd, f"{os.getpid()} running\n")
+        clean = False
         try:
             yield killed
+            clean = True
+        except Exception:
+            with signals.deferred():  # a signal now is raised once the run is tidy
+                pool.stop_all()
+            clean = True
+            raise
+        except BaseException:
+            with signals.deferred():
+                clean = stopped(root, sweep)
+            raise
         finally:
-            _say(fd, "done\n")
+            if clean:  # else "running" stays: the next run sweeps
+                _say(fd, "done\n")
     finally:
-        os.close(fd)  # closing the descriptor releases the lock
+        with signals.deferred():
+            _held.discard(fd)
+            os.close(fd)  # closing the descriptor releases the lock
 
 
 def _say(fd: int, text: str) -> None:
