@@ -172,7 +172,8 @@ def decode_state(data: bytes) -> State | None:
 
 class _Table:
     """Distinct values, each stored once and named by its index: every
-    lesson repeats the same navigation and footer units."""
+    lesson repeats the same navigation and footer units (and lessons alike
+    the same blocks of them)."""
 
     def __init__(self) -> None:
         self.rows: list[Any] = []
@@ -187,7 +188,7 @@ class _Table:
 
 
 def encode_records(records: Records) -> bytes:
-    units, used = _Table(), _Table()
+    units, used, blocks, shared = _Table(), _Table(), _Table(), _Table()
     payload = {
         "version": VERSION,
         "lessons": {
@@ -196,7 +197,7 @@ def encode_records(records: Records) -> bytes:
                 r.template,
                 r.entries,
                 [_finding(f) for f in r.findings],
-                [[units((u.text, u.element, u.context, u.notes)), u.line] for u in r.shared],
+                blocks(tuple((units((u.text, u.element, u.context, u.notes)), u.line) for u in r.shared)),
             ]
             for k, r in records.lessons.items()
         },
@@ -212,11 +213,13 @@ def encode_records(records: Records) -> bytes:
             for k, r in records.catalogs.items()
         },
         "pages": {
-            k: [r.digest, r.catalog, [used(s) for s in r.shared], [_finding(f) for f in r.findings]]
+            k: [r.digest, r.catalog, shared(tuple(used(x) for x in r.shared)), [_finding(f) for f in r.findings]]
             for k, r in records.pages.items()
         },
         "units": [[t, e, c, list(n)] for t, e, c, n in units.rows],
+        "blocks": [[list(x) for x in b] for b in blocks.rows],
         "used": [list(s) for s in used.rows],
+        "shared": [list(b) for b in shared.rows],
         "memory_changed": {k: list(v) for k, v in records.memory_changed.items()},
         "glossaries": {k: [list(t) for t in v] for k, v in records.glossaries.items()},
     }
@@ -231,12 +234,12 @@ def decode_records(data: bytes) -> Records | None:
         if not isinstance(raw, dict) or raw.get("version") != VERSION:
             return None
         bodies = [(str(t), str(e), c, tuple(map(str, n))) for t, e, c, n in raw["units"]]
+        blocks = [tuple(SharedUnit(*_at(bodies, i, line)) for i, line in b) for b in raw["blocks"]]
         used = [(c, str(m), v) for c, m, v in raw["used"]]
+        shared = [tuple(used[i] for i in b) for b in raw["shared"]]
         return Records(
             lessons={
-                str(k): LessonRecord(
-                    str(s), str(t), int(n), _findings(f), tuple(SharedUnit(*_at(bodies, i, line)) for i, line in u)
-                )
+                str(k): LessonRecord(str(s), str(t), int(n), _findings(f), blocks[u])
                 for k, (s, t, n, f, u) in raw["lessons"].items()
             },
             catalogs={
@@ -251,8 +254,7 @@ def decode_records(data: bytes) -> Records | None:
                 for k, (d, t, c, rec, p, terms) in raw["catalogs"].items()
             },
             pages={
-                str(k): PageRecord(str(d), str(c), tuple(used[i] for i in s), _findings(f))
-                for k, (d, c, s, f) in raw["pages"].items()
+                str(k): PageRecord(str(d), str(c), shared[s], _findings(f)) for k, (d, c, s, f) in raw["pages"].items()
             },
             memory_changed={str(k): tuple(map(str, v)) for k, v in raw["memory_changed"].items()},
             glossaries={str(k): tuple((str(a), str(b), str(c)) for a, b, c in v) for k, v in raw["glossaries"].items()},

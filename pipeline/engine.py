@@ -298,7 +298,9 @@ def _copy(r: RunState, source: Path, target: Path) -> None:
 
 
 def _remove_stale(r: RunState, folder: Path, keep: set[Path], suffix: str | None) -> None:
-    for path in r.project.stale(folder, keep, suffix):
+    known = r.files if r.cached is not None else None  # the snapshot lists every file: no walk
+    removed = False
+    for path in r.project.stale(folder, keep, suffix, known):
         problem = r.project.remove(path)
         if problem is not None:
             r.report.findings.append(problem)
@@ -306,14 +308,16 @@ def _remove_stale(r: RunState, folder: Path, keep: set[Path], suffix: str | None
         shown = r.project.shown(path)
         r.files.pop(shown, None)
         r.report.removed.append(shown)
-    r.project.prune(folder)
+        removed = True
+    if removed or known is None:
+        r.project.prune(folder)
 
 
 def _orphans(r: RunState, lang: str) -> None:
     project = r.project
     expected = {project.catalog_path(x, lang) for x in [*project.lessons, SHARED]}
     removed = set(r.report.removed)
-    for path in project.catalogs(lang):
+    for path in project.catalogs(lang, r.files if r.cached is not None else None):
         if path not in expected and project.shown(path) not in removed:
             r.report.findings.append(
                 Finding(

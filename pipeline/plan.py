@@ -88,7 +88,7 @@ def context(r: RunState, lang: str) -> Lang:
     """One language's memory, glossary, shared table and renamed lessons."""
     project, config = r.project, r.project.config
     merge_settings = settings(project)
-    paths = project.catalogs(lang)
+    paths = project.catalogs(lang, r.files if r.cached is not None else None)
     preloaded: dict[Path, tuple[str, catalog.Catalog]] = {}
     broken: set[Path] = set()
     read: dict[str, tuple[Record, ...]] = {}

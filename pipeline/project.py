@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +48,7 @@ class Project:
         self._real_root = self.root.resolve()
         self._resolved: dict[Path, Path] = {}
         self._shown: dict[Path, str] = {}
+        self._paths: dict[tuple[str, str], Path] = {}
         content = self.config.content
         if not content.is_dir():
             raise PipelineError(self.shown(content), 0, "no content folder: lessons go in content/")
@@ -84,17 +85,26 @@ class Project:
             self._shown[path] = found
         return found
 
+    # Each path is made once: a rebuild with little to do asks for the paths
+    # of a thousand lessons several times, and a Path is slow to make.
+
     def source(self, lesson: str) -> Path:
-        return self.config.content / lesson
+        return self._path("content", lesson, lambda: self.config.content / lesson)
 
     def template_path(self, lesson: str) -> Path:
-        return self.config.locales / "templates" / Path(lesson).with_suffix(".pot")
+        return self._path("", lesson, lambda: self.config.locales / "templates" / Path(lesson).with_suffix(".pot"))
 
     def catalog_path(self, lesson: str, lang: str) -> Path:
-        return self.config.locales / lang / Path(lesson).with_suffix(".po")
+        return self._path(lang, lesson, lambda: self.config.locales / lang / Path(lesson).with_suffix(".po"))
 
     def page_path(self, lesson: str, lang: str) -> Path:
-        return self.config.build / lang / lesson
+        return self._path("/" + lang, lesson, lambda: self.config.build / lang / lesson)
+
+    def _path(self, kind: str, lesson: str, make: Callable[[], Path]) -> Path:
+        found = self._paths.get((kind, lesson))
+        if found is None:
+            found = self._paths[kind, lesson] = make()
+        return found
 
     def langs(self, only: Iterable[str] | None) -> list[str]:
         chosen = list(only) if only else list(self.config.languages)
@@ -105,9 +115,13 @@ class Project:
                 )
         return chosen
 
-    def catalogs(self, lang: str) -> list[Path]:
-        """Every catalog of a language, in path order."""
+    def catalogs(self, lang: str, known: Iterable[str] | None = None) -> list[Path]:
+        """Every catalog of a language, in path order (``known``: the files
+        of the project as a snapshot listed them, instead of a walk)."""
         folder = self.config.locales / lang
+        if known is not None:
+            prefix = self.shown(folder) + "/"
+            return sorted(self.root / rel for rel in known if rel.startswith(prefix) and rel.endswith(".po"))
         return sorted(Path(full) for full, rel in files.tree(folder) if rel.endswith(".po")) if folder.is_dir() else []
 
     # -- writing ---------------------------------------------------------------
@@ -186,15 +200,21 @@ class Project:
                 return Finding(self.shown(path), 0, "write-failed", f"cannot remove the file: {_why(exc)}")
         return None
 
-    def stale(self, folder: Path, keep: set[Path], suffix: str | None) -> list[Path]:
-        """Files under ``folder`` the run did not make (``suffix``: only those)."""
-        if not folder.is_dir():
-            return []
+    def stale(
+        self, folder: Path, keep: set[Path], suffix: str | None, known: Iterable[str] | None = None
+    ) -> list[Path]:
+        """Files under ``folder`` the run did not make (``suffix``: only
+        those; ``known``: the project's files as a snapshot listed them)."""
         kept = {os.fspath(p) for p in keep}  # compared as strings: thousands of files, few to remove
+        if known is not None:
+            prefix = self.shown(folder) + "/"
+            found = (os.fspath(self.root / rel) for rel in known if rel.startswith(prefix))
+        elif folder.is_dir():
+            found = (full for full, _ in files.tree(folder))
+        else:
+            return []
         return sorted(
-            Path(full)
-            for full, _ in files.tree(folder)
-            if full not in kept and (suffix is None or os.path.splitext(full)[1] == suffix)
+            Path(full) for full in found if full not in kept and (suffix is None or os.path.splitext(full)[1] == suffix)
         )
 
     def prune(self, folder: Path) -> None:
