@@ -199,11 +199,11 @@ def _pseudo(root: Path | str, lang: str, progress: Progress) -> Report:
     if lang in (project.config.source_lang, *project.config.languages):
         raise PipelineError("--lang", 0, f"{lang!r} is a real language of the project: pick a pseudo one (qps)")
     out_dir = project.config.build / lang
-    keep: set[Path] = set()
+    keep: set[str] = set()
     progress.start(len(project.lessons), "pseudo")
     for rel in project.assets:
         _put(project, report, out_dir / rel, (project.config.content / rel).read_bytes())
-        keep.add(out_dir / rel)
+        keep.add(project.shown(out_dir / rel))
     for rel in project.lessons:
         progress.advance()
         doc, problems = project.document(rel)
@@ -214,7 +214,7 @@ def _pseudo(root: Path | str, lang: str, progress: Progress) -> Report:
         result = splice(doc, lambda unit: pseudolocalize(unit.text, unit.spans), project.shown(project.source(rel)))
         report.findings.extend(result.findings)
         _put(project, report, out_dir / rel, repad_tables(doc.text, result.text).encode("utf-8"))
-        keep.add(out_dir / rel)
+        keep.add(project.shown(out_dir / rel))
     for path in project.stale(out_dir, keep, None):
         if project.remove(path) is None:
             report.removed.append(project.shown(path))

@@ -189,6 +189,24 @@ class _Table:
 
 def encode_records(records: Records) -> bytes:
     units, used, blocks, shared = _Table(), _Table(), _Table(), _Table()
+    # Lessons alike share one tuple of units (decode_records makes one per
+    # block): each tuple is looked up once, by identity.
+    seen: dict[int, int] = {}
+
+    def block(units_of: tuple[SharedUnit, ...]) -> int:
+        found = seen.get(id(units_of))
+        if found is None:
+            found = seen[id(units_of)] = blocks(
+                tuple((units((u.text, u.element, u.context, u.notes)), u.line) for u in units_of)
+            )
+        return found
+
+    def uses(values: tuple[tuple[str | None, str, str | None], ...]) -> int:
+        found = seen.get(id(values))
+        if found is None:
+            found = seen[id(values)] = shared(tuple(used(x) for x in values))
+        return found
+
     payload = {
         "version": VERSION,
         "lessons": {
@@ -197,7 +215,7 @@ def encode_records(records: Records) -> bytes:
                 r.template,
                 r.entries,
                 [_finding(f) for f in r.findings],
-                blocks(tuple((units((u.text, u.element, u.context, u.notes)), u.line) for u in r.shared)),
+                block(r.shared),
             ]
             for k, r in records.lessons.items()
         },
@@ -213,7 +231,7 @@ def encode_records(records: Records) -> bytes:
             for k, r in records.catalogs.items()
         },
         "pages": {
-            k: [r.digest, r.catalog, shared(tuple(used(x) for x in r.shared)), [_finding(f) for f in r.findings]]
+            k: [r.digest, r.catalog, uses(r.shared), [_finding(f) for f in r.findings]]
             for k, r in records.pages.items()
         },
         "units": [[t, e, c, list(n)] for t, e, c, n in units.rows],

@@ -22,7 +22,7 @@ from . import catalog, files, plan, pool
 from . import po as po_io
 from .cache import Known, LessonRecord, Records, SharedUnit
 from .errors import Finding
-from .files import UNREADABLE, content_hash
+from .files import UNREADABLE
 from .job import SHARED, Context, Lang, LessonResult, Steps, read_catalog, run_lesson, update_catalog
 from .plan import Cached, RunState
 from .project import Project, Wrote, read_failed
@@ -88,12 +88,12 @@ def _replay(r: RunState, lesson: str) -> LessonRecord | None:
     r.report.findings.extend(record.findings)
     r.report.entries += record.entries
     for lang in r.contexts:
-        crel = project.shown(project.catalog_path(lesson, lang.code))
+        crel = project.rel("catalog", lesson, lang.code)
         c = last.catalogs[crel]
         r.records.catalogs[crel] = c
         _count(r, lang.code, c.counts)
     for lang in r.contexts:
-        prel = project.shown(project.page_path(lesson, lang.code))
+        prel = project.rel("page", lesson, lang.code)
         p = last.pages[prel]
         r.records.pages[prel] = p
         r.report.findings.extend(p.findings)
@@ -159,7 +159,6 @@ def _shared(r: RunState, ctx: Context, units: list[tuple[SharedUnit, str]]) -> N
     lesson's boilerplate units (made again only when an input changed)."""
     project = r.project
     tpath = project.template_path(SHARED)
-    digest = _units_digest(units)
     last = r.cached.records if r.cached is not None else None
     record = last.lessons.get(SHARED) if last is not None else None
     pot = None
@@ -168,7 +167,7 @@ def _shared(r: RunState, ctx: Context, units: list[tuple[SharedUnit, str]]) -> N
         if problem is not None:
             r.report.findings.append(problem)
         r.report.entries += len(pot) if pot is not None else 0
-    elif record is not None and record.source == digest and plan.now(r, tpath) == record.template:
+    elif record is not None and plan.now(r, tpath) == record.template and _same_units(r.records, last):
         template_digest = record.template
         r.records.lessons[SHARED] = record
         r.report.entries += record.entries
@@ -181,7 +180,7 @@ def _shared(r: RunState, ctx: Context, units: list[tuple[SharedUnit, str]]) -> N
         template_digest = done.digest if done is not None else ""
         if done is not None:
             _wrote(r, done)
-            r.records.lessons[SHARED] = LessonRecord(digest, done.digest, len(pot), (), ())
+            r.records.lessons[SHARED] = LessonRecord("", done.digest, len(pot), (), ())
         r.report.entries += len(pot)
     else:
         template_digest = ""
@@ -191,13 +190,18 @@ def _shared(r: RunState, ctx: Context, units: list[tuple[SharedUnit, str]]) -> N
         _shared_catalog(r, ctx, lang, tpath, template_digest, pot)
 
 
-def _units_digest(units: list[tuple[SharedUnit, str]]) -> str:
-    """What the shared template is made of, as one hash (the same units of
-    the same lessons in the same order make the same template)."""
-    parts: list[str] = []
-    for u, lesson in units:
-        parts += (lesson, u.text, u.element, str(u.line), u.context or "\1", *u.notes, "\2")
-    return content_hash("\0".join(parts).encode("utf-8"))
+def _same_units(now: Records, last: Records | None) -> bool:
+    """True if the lessons with boilerplate units, and those units, are the
+    last run's, in the same order: the shared template would be the same.
+    (A replayed lesson's units are the last run's very tuple: compared by
+    identity first, so this costs little.)"""
+    if last is None:
+        return False
+
+    def units(records: Records) -> list[tuple[str, tuple[SharedUnit, ...]]]:
+        return [(k, v.shared) for k, v in records.lessons.items() if k != SHARED]
+
+    return units(now) == units(last)
 
 
 def _shared_catalog(
@@ -243,20 +247,22 @@ def _finish(r: RunState) -> None:
     for f in r.report.findings:
         if f.rule in ("read-failed", "write-failed"):
             r.files[f.path] = Known(UNREADABLE)
-    keep_templates = {project.template_path(x) for x in [*project.lessons, SHARED]}
-    if SHARED not in r.records.lessons:
-        keep_templates.discard(project.template_path(SHARED))
+    rel = project.rel
     if r.steps.extract:
-        _remove_stale(r, config.locales / "templates", keep_templates, ".pot")
+        keep = {rel("template", x) for x in project.lessons}
+        if SHARED in r.records.lessons:
+            keep.add(rel("template", SHARED))
+        _remove_stale(r, config.locales / "templates", keep, ".pot")
     if r.steps.build:
-        source_dir = config.build / config.source_lang
-        trees = {source_dir: [source_dir / x for x in project.lessons]}
+        trees = {config.build / config.source_lang: {rel("copy", x) for x in project.lessons}}
         for lang in r.langs:
-            trees[config.build / lang] = [project.page_path(x, lang) for x in project.lessons]
+            trees[config.build / lang] = {rel("page", x, lang) for x in project.lessons}
         for folder, made in trees.items():
-            for rel in project.assets:
-                _copy(r, config.content / rel, folder / rel)
-            _remove_stale(r, folder, {*made, *(folder / x for x in project.assets)}, None)
+            prefix = project.shown(folder) + "/"
+            for asset in project.assets:
+                _copy(r, config.content / asset, folder / asset)
+                made.add(prefix + asset)
+            _remove_stale(r, folder, made, None)
     if r.steps.update:
         for code in r.langs:
             _orphans(r, code)
@@ -297,7 +303,7 @@ def _copy(r: RunState, source: Path, target: Path) -> None:
         _wrote(r, done)
 
 
-def _remove_stale(r: RunState, folder: Path, keep: set[Path], suffix: str | None) -> None:
+def _remove_stale(r: RunState, folder: Path, keep: set[str], suffix: str | None) -> None:
     known = r.files if r.cached is not None else None  # the snapshot lists every file: no walk
     removed = False
     for path in r.project.stale(folder, keep, suffix, known):

@@ -78,6 +78,12 @@ def settings(project: Project) -> catalog.Settings:
 # -- what every lesson merges with ---------------------------------------------
 
 
+def digest(r: RunState, rel: str) -> str:
+    """A file's hash now, by the name :meth:`Project.shown` gives it."""
+    k = r.files.get(rel)
+    return k.digest if k is not None else ""
+
+
 def now(r: RunState, path: Path) -> str:
     """A file's hash now, as the snapshot took it ("" if absent or not known)."""
     k = r.files.get(r.project.shown(path))
@@ -246,24 +252,24 @@ def replayable(r: RunState, lesson: str) -> bool:
     left it, and no change of memory, glossary or shared text touches it."""
     if r.cached is None or not (r.steps.extract and r.steps.update and r.steps.build):
         return False
-    project, last = r.project, r.cached.records
+    project, last, rel = r.project, r.cached.records, r.project.rel
     record = last.lessons.get(lesson)
-    if record is None or now(r, project.source(lesson)) != record.source:
+    if record is None or digest(r, rel("source", lesson)) != record.source:
         return False
-    if now(r, project.template_path(lesson)) != record.template:
-        return False
-    if now(r, project.config.build / project.config.source_lang / lesson) != record.source:
+    if digest(r, rel("template", lesson)) != record.template or digest(r, rel("copy", lesson)) != record.source:
         return False
     for lang in r.contexts:
-        cpath = project.catalog_path(lesson, lang.code)
-        c = last.catalogs.get(project.shown(cpath))
-        if c is None or now(r, cpath) != c.digest or c.template != record.template or cpath in lang.broken:
+        crel = rel("catalog", lesson, lang.code)
+        c = last.catalogs.get(crel)
+        if c is None or digest(r, crel) != c.digest or c.template != record.template:
+            return False
+        if lang.broken and project.catalog_path(lesson, lang.code) in lang.broken:
             return False
         if touched(r, lang.code, c, project.template_path(lesson)):
             return False
-        ppath = project.page_path(lesson, lang.code)
-        p = last.pages.get(project.shown(ppath))
-        if p is None or now(r, ppath) != p.digest or p.catalog != c.digest:
+        prel = rel("page", lesson, lang.code)
+        p = last.pages.get(prel)
+        if p is None or digest(r, prel) != p.digest or p.catalog != c.digest:
             return False
         if not shared_same(r, lang, p):
             return False

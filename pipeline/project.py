@@ -49,6 +49,8 @@ class Project:
         self._resolved: dict[Path, Path] = {}
         self._shown: dict[Path, str] = {}
         self._paths: dict[tuple[str, str], Path] = {}
+        self._rels: dict[tuple[str, str, str], str] = {}
+        self._prefixes: dict[tuple[str, str], str] = {}
         content = self.config.content
         if not content.is_dir():
             raise PipelineError(self.shown(content), 0, "no content folder: lessons go in content/")
@@ -99,6 +101,28 @@ class Project:
 
     def page_path(self, lesson: str, lang: str) -> Path:
         return self._path("/" + lang, lesson, lambda: self.config.build / lang / lesson)
+
+    def rel(self, kind: str, lesson: str, lang: str = "") -> str:
+        """A lesson's file as :meth:`shown` names it, made without a Path:
+        ``kind`` is "source", "copy" (build/<source>/), "template",
+        "catalog" or "page"."""
+        key = (kind, lang, lesson)
+        found = self._rels.get(key)
+        if found is None:
+            prefix = self._prefixes.get((kind, lang))
+            if prefix is None:
+                config = self.config
+                folder = {
+                    "source": config.content,
+                    "copy": config.build / config.source_lang,
+                    "template": config.locales / "templates",
+                    "catalog": config.locales / lang,
+                    "page": config.build / lang,
+                }[kind]
+                prefix = self._prefixes[kind, lang] = self.shown(folder) + "/"
+            suffix = {"template": ".pot", "catalog": ".po"}.get(kind)
+            found = self._rels[key] = prefix + (os.path.splitext(lesson)[0] + suffix if suffix else lesson)
+        return found
 
     def _path(self, kind: str, lesson: str, make: Callable[[], Path]) -> Path:
         found = self._paths.get((kind, lesson))
@@ -200,22 +224,18 @@ class Project:
                 return Finding(self.shown(path), 0, "write-failed", f"cannot remove the file: {_why(exc)}")
         return None
 
-    def stale(
-        self, folder: Path, keep: set[Path], suffix: str | None, known: Iterable[str] | None = None
-    ) -> list[Path]:
-        """Files under ``folder`` the run did not make (``suffix``: only
-        those; ``known``: the project's files as a snapshot listed them)."""
-        kept = {os.fspath(p) for p in keep}  # compared as strings: thousands of files, few to remove
+    def stale(self, folder: Path, keep: set[str], suffix: str | None, known: Iterable[str] | None = None) -> list[Path]:
+        """Files under ``folder`` the run did not make: ``keep`` names those
+        it made as :meth:`shown` does (``suffix``: only files ending so;
+        ``known``: the project's files as a snapshot listed them, no walk)."""
+        prefix = self.shown(folder) + "/"
         if known is not None:
-            prefix = self.shown(folder) + "/"
-            found = (os.fspath(self.root / rel) for rel in known if rel.startswith(prefix))
+            found: Iterable[str] = (rel for rel in known if rel.startswith(prefix))
         elif folder.is_dir():
-            found = (full for full, _ in files.tree(folder))
+            found = (prefix + rel for _, rel in files.tree(folder))
         else:
             return []
-        return sorted(
-            Path(full) for full in found if full not in kept and (suffix is None or os.path.splitext(full)[1] == suffix)
-        )
+        return sorted(self.root / rel for rel in found if rel not in keep and (suffix is None or rel.endswith(suffix)))
 
     def prune(self, folder: Path) -> None:
         """Remove the empty folders under ``folder`` (not in a dry run)."""
