@@ -191,20 +191,21 @@ def encode_records(records: Records) -> bytes:
     units, used, blocks, shared = _Table(), _Table(), _Table(), _Table()
     # Lessons alike share one tuple of units (decode_records makes one per
     # block): each tuple is looked up once, by identity.
-    seen: dict[int, int] = {}
+    seen_blocks: dict[int, int] = {}
+    seen_uses: dict[int, int] = {}
 
     def block(units_of: tuple[SharedUnit, ...]) -> int:
-        found = seen.get(id(units_of))
+        found = seen_blocks.get(id(units_of))
         if found is None:
-            found = seen[id(units_of)] = blocks(
+            found = seen_blocks[id(units_of)] = blocks(
                 tuple((units((u.text, u.element, u.context, u.notes)), u.line) for u in units_of)
             )
         return found
 
     def uses(values: tuple[tuple[str | None, str, str | None], ...]) -> int:
-        found = seen.get(id(values))
+        found = seen_uses.get(id(values))
         if found is None:
-            found = seen[id(values)] = shared(tuple(used(x) for x in values))
+            found = seen_uses[id(values)] = shared(tuple(used(x) for x in values))
         return found
 
     payload = {

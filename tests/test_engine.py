@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import api, catalog, files, job
+from pipeline import api, cache, catalog, files, job
 from pipeline import po as po_io
 
 M2 = "02_xac_suat_thong_ke"
@@ -280,3 +280,16 @@ def test_the_cache_that_cannot_be_written_is_a_finding(course: Path, monkeypatch
     report = api.rebuild(course)
     assert [f.rule for f in report.findings if f.severity == "error"] == ["write-failed"]
     assert (course / "build" / "en" / OTHER).is_file()
+
+
+def test_the_records_read_back_as_they_were_written(course: Path) -> None:
+    """One serialiser: what a run records is what the next one reads (the
+    tables that store each navigation unit once included)."""
+    (course / "content" / "khong_dieu_huong.md").write_text("# Không điều hướng\n\nMột câu.\n", encoding="utf-8")
+    api.rebuild(course)
+    state = cache.load(course)
+    assert state is not None
+    records = cache.load_records(course, state)
+    assert records is not None and records.lessons and records.pages
+    assert any(r.shared for r in records.pages.values()) and any(not r.shared for r in records.pages.values())
+    assert cache.decode_records(cache.encode_records(records)) == records
