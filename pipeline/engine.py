@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import catalog, files, plan, pool
 from . import po as po_io
-from .cache import Known, LessonRecord, Records, SharedUnit
+from .cache import CatalogRecord, Known, LessonRecord, Records, SharedUnit
 from .errors import Finding
 from .files import UNREADABLE
 from .job import SHARED, Context, Lang, LessonResult, Steps, read_catalog, run_lesson, update_catalog
@@ -174,20 +174,53 @@ def _shared(r: RunState, ctx: Context, units: list[tuple[SharedUnit, str]]) -> N
     elif units:
         _, old, _ = read_catalog(tpath, project.shown(tpath))
         pot = catalog.template(units, SHARED_NAME, ctx.settings, old)
-        done, problem = project.put(tpath, po_io.dumps(pot).encode("utf-8"))
-        if problem is not None:
-            r.report.findings.append(problem)
-        template_digest = done.digest if done is not None else ""
-        if done is not None:
-            _wrote(r, done)
-            r.records.lessons[SHARED] = LessonRecord("", done.digest, len(pot), (), ())
-        r.report.entries += len(pot)
+        _made_shared(r, ctx, tpath, pot)
+        return
     else:
         template_digest = ""
     if not r.steps.update or not template_digest:
         return
     for lang in r.contexts:
         _shared_catalog(r, ctx, lang, tpath, template_digest, pot)
+
+
+def _made_shared(r: RunState, ctx: Context, tpath: Path, pot: catalog.Catalog) -> None:
+    """Write a new shared template and merge each language's shared catalog
+    from it: on every core for a large course, where each is a long dump
+    (its entries name every lesson)."""
+    project = r.project
+    langs = [x for x in r.contexts if project.catalog_path(SHARED, x.code) not in x.broken] if r.steps.update else []
+
+    def work(
+        task: Lang | None,
+    ) -> tuple[Wrote | None, Finding | None, tuple[CatalogRecord, object] | None, list[Finding], list[Wrote]]:
+        if task is None:
+            done, problem = project.put(tpath, po_io.dumps(pot).encode("utf-8"))
+            return done, problem, None, [], []
+        findings: list[Finding] = []
+        wrote: list[Wrote] = []
+        made = update_catalog(SHARED, task, pot, "", ctx, findings, wrote)
+        return None, None, made, findings, wrote
+
+    tasks: list[Lang | None] = [None, *langs]
+    workers = min(len(tasks), pool.workers(len(project.lessons))) if len(tasks) > 1 and not project.dry else 0
+    results = pool.ordered_map(work, tasks, workers) if workers else map(work, tasks)
+    done, problem, _, _, _ = next(results)
+    if problem is not None:
+        r.report.findings.append(problem)
+    r.report.entries += len(pot)
+    template_digest = done.digest if done is not None else ""
+    if done is not None:
+        _wrote(r, done)
+        r.records.lessons[SHARED] = LessonRecord("", done.digest, len(pot), (), ())
+    for lang, (_, _, made, findings, wrote) in zip(langs, results, strict=True):
+        r.report.findings.extend(findings)
+        for written in wrote:
+            _wrote(r, written)
+        if made is not None and template_digest:
+            record = replace(made[0], template=template_digest)
+            r.records.catalogs[project.rel("catalog", SHARED, lang.code)] = record
+            _count(r, lang.code, record.counts)
 
 
 def _same_units(now: Records, last: Records | None) -> bool:
