@@ -127,14 +127,21 @@ def _take(r: RunState, result: LessonResult) -> LessonRecord | None:
 
 def _migrated(r: RunState, rel: str, old: Path) -> None:
     """A renamed lesson's catalog now holds all the old one's work: remove it."""
-    problem = r.project.remove(old)
+    if _remove(r, old):
+        message = f"lesson renamed: catalog migrated from {r.project.shown(old)}"
+        r.report.findings.append(Finding(rel, 1, "renamed", message, "info"))
+
+
+def _remove(r: RunState, path: Path) -> bool:
+    """Remove a file the run no longer makes, and say so; False if it could not."""
+    problem = r.project.remove(path)
     if problem is not None:
         r.report.findings.append(problem)
-        return
-    shown = r.project.shown(old)
+        return False
+    shown = r.project.shown(path)
     r.files.pop(shown, None)
     r.report.removed.append(shown)
-    r.report.findings.append(Finding(rel, 1, "renamed", f"lesson renamed: catalog migrated from {shown}", "info"))
+    return True
 
 
 def _wrote(r: RunState, done: Wrote) -> None:
@@ -338,17 +345,8 @@ def _copy(r: RunState, source: Path, target: Path) -> None:
 
 def _remove_stale(r: RunState, folder: Path, keep: set[str], suffix: str | None) -> None:
     known = r.files if r.cached is not None else None  # the snapshot lists every file: no walk
-    removed = False
-    for path in r.project.stale(folder, keep, suffix, known):
-        problem = r.project.remove(path)
-        if problem is not None:
-            r.report.findings.append(problem)
-            continue
-        shown = r.project.shown(path)
-        r.files.pop(shown, None)
-        r.report.removed.append(shown)
-        removed = True
-    if removed or known is None:
+    removed = [_remove(r, path) for path in r.project.stale(folder, keep, suffix, known)]
+    if any(removed) or known is None:
         r.project.prune(folder)
 
 

@@ -16,18 +16,11 @@ import pytest
 from pipeline import api, cache, catalog, files, job
 from pipeline import po as po_io
 
+from .test_incremental import _tree
+
 M2 = "02_xac_suat_thong_ke"
 LESSON = f"{M2}/bai_04_dinh_ly_bayes.md"
 OTHER = "01_python_co_ban/bai_01_bien_va_kieu_du_lieu.md"
-
-
-def _tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for folder in ("locales", "build")
-        for p in sorted((root / folder).rglob("*"))
-        if p.is_file()
-    }
 
 
 def _jobs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
