@@ -19,6 +19,7 @@ reported, with peak RSS and ratios:
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import platform
 import shutil
@@ -184,11 +185,11 @@ def report(figures: dict[int, dict[str, object]], reps: int, source: Path) -> st
         )
         rss = f["cold"][1]  # type: ignore[index]
         mdpo, ttk = f["mdpo"][0], f["ttk"][0]  # type: ignore[index]
+        failures = f["mdpo_failures"]
         lines.append(
             f"| x{copies} | {f['lessons']} | {floor:.2f}s | {cold:.2f}s | {cold / floor:.2f}x | {helps:.2f}s "
             f"| {noop:.2f}s | {noop / helps:.2f}x | {edit:.2f}s | {edit / cold:.3f} | {tr:.2f}s | {tr / cold:.3f} "
-            f"| {rss:.0f} MB | {mdpo:.2f}s ({mdpo / cold:.1f}x ours; failed on {f['mdpo_failures']} lessons) "
-            f"| {ttk:.2f}s ({ttk / cold:.1f}x ours) |"
+            f"| {rss:.0f} MB | {_peer(mdpo, cold, f'; failed on {failures} lessons')} | {_peer(ttk, cold, '')} |"
         )
     x1, x10 = figures.get(1), figures.get(10)
     if x1 and x10:
@@ -208,6 +209,13 @@ def report(figures: dict[int, dict[str, object]], reps: int, source: Path) -> st
     if x1 and x10:
         lines += _targets(x1, x10)
     return "\n".join(lines)
+
+
+def _peer(seconds: float, ours: float, more: str) -> str:
+    """A peer's time and its ratio to ours ("not run" with --no-peers)."""
+    if math.isnan(seconds):
+        return "not run"
+    return f"{seconds:.2f}s ({seconds / ours:.1f}x ours{more})"
 
 
 def _targets(x1: dict[str, object], x10: dict[str, object]) -> list[str]:
@@ -255,13 +263,13 @@ def _targets(x1: dict[str, object], x10: dict[str, object]) -> list[str]:
         (
             "faster than mdpo (extract + rebuild), x10",
             "> 1",
-            f"mdpo/ours {t(x10, 'mdpo') / t(x10, 'cold'):.2f}",
+            f"mdpo/ours {t(x10, 'mdpo') / t(x10, 'cold'):.2f}" if not math.isnan(t(x10, "mdpo")) else "not run",
             t(x10, "mdpo") > t(x10, "cold"),
         ),
         (
             "faster than translate-toolkit, x10",
             "> 1",
-            f"ttk/ours {t(x10, 'ttk') / t(x10, 'cold'):.2f}",
+            f"ttk/ours {t(x10, 'ttk') / t(x10, 'cold'):.2f}" if not math.isnan(t(x10, "ttk")) else "not run",
             t(x10, "ttk") > t(x10, "cold"),
         ),
     ]

@@ -151,3 +151,34 @@ def test_a_run_with_unusable_input_is_recorded_too(project: Project, monkeypatch
         return {p.relative_to(r).as_posix(): p.read_bytes() for p in found}
 
     assert files(root) == files(scratch)
+
+
+def test_a_no_op_hashes_only_the_files_whose_stat_changed(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As git's index: a file whose size, mtime, ctime and inode are as
+    recorded is not read; one touched is read (and found unchanged); one
+    rewritten with its old size and mtime put back is seen by its ctime."""
+    import os
+    import time
+
+    from pipeline import cache
+
+    root = project({"a.md": LESSON, "b.md": "# Bài hai\n\nMột câu.\n"})
+    api.rebuild(root)
+    time.sleep(2 * cache.RACY_NS / 1e9)  # what was written just before a record is hashed once more
+    api.rebuild(root)
+    hashed: list[str] = []
+    real = cache._hash
+    monkeypatch.setattr(cache, "_hash", lambda path: hashed.append(path) or real(path))
+    assert api.rebuild(root).written == [] and hashed == []
+    lesson = root / "content" / "b.md"
+    os.utime(lesson)  # touched, same bytes
+    assert api.rebuild(root).written == []
+    assert [os.path.basename(p) for p in hashed] == ["b.md"]
+    hashed.clear()
+    st = lesson.stat()
+    lesson.write_text("# Bài hai\n\nMột cây.\n", encoding="utf-8")  # same size
+    os.utime(lesson, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert lesson.stat().st_size == st.st_size and lesson.stat().st_mtime_ns == st.st_mtime_ns
+    report = api.rebuild(root)
+    assert "build/en/b.md" in report.written
+    assert "Một cây." in (root / "build" / "en" / "b.md").read_text(encoding="utf-8")
