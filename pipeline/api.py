@@ -292,6 +292,7 @@ def doctor(root: Path | str = ".", fix: bool = False, *, wait: bool = False) -> 
 def _doctor(root: Path | str, fix: bool) -> Doctored:
     import difflib
 
+    from . import rules
     from .project import Project
     from .text import Model, heal, hygiene, looks_damaged
 
@@ -309,7 +310,7 @@ def _doctor(root: Path | str, fix: bool) -> Doctored:
         shown = project.shown(path)
         text, problems = hygiene(data)
         for problem in problems:
-            fixable = problem.rule != "invalid-utf8"
+            fixable = problem.rule not in rules.known("invalid-utf8")
             severity = "info" if fix and fixable else problem.severity
             message = (
                 f"fixed: {problem.message}" if fix and fixable else f"{problem.message}: run `pipeline doctor --fix`"

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from . import catalog, files, plan, pool
+from . import catalog, files, plan, pool, rules
 from . import po as po_io
 from .cache import CatalogRecord, Known, LessonRecord, Records, SharedUnit
 from .errors import Finding
@@ -29,6 +29,7 @@ from .project import Project, Wrote, read_failed
 from .report import Coverage, Progress, Report, Silent
 
 SHARED_NAME = "the boilerplate shared by all lessons"
+_IO_FAULTS = rules.known("read-failed", "write-failed")
 
 
 def run(
@@ -285,7 +286,7 @@ def _finish(r: RunState) -> None:
     # A file that could not be read or written is recorded as unknown: the
     # next run is no replay of this one, it does that work again.
     for f in r.report.findings:
-        if f.rule in ("read-failed", "write-failed"):
+        if f.rule in _IO_FAULTS:
             r.files[f.path] = Known(UNREADABLE)
     rel = project.rel
     if r.steps.extract:

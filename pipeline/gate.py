@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import catalog, checks, engine, glossary, stats
+from . import catalog, checks, engine, glossary, rules, stats
 from .errors import Finding, PipelineError
 from .job import SHARED, Steps, read_catalog
 from .project import Project
@@ -21,7 +21,7 @@ from .text import nfc
 
 # Findings `check` leaves to the catalog checks (refusals are named at the
 # catalog's line there) or that are no problem of a gate.
-_LEFT_TO_CATALOGS = ("orphan-catalog", "renamed", "protected-span", "active-content")
+_LEFT_TO_CATALOGS = rules.known("orphan-catalog", "renamed", "protected-span", "active-content")
 
 
 def units(project: Project, name: str) -> list[Unit]:

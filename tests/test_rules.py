@@ -98,9 +98,19 @@ def _compared(trees: dict[str, ast.Module]) -> list[tuple[str, int, str]]:
     return found
 
 
+def _filters(trees: dict[str, ast.Module]) -> list[tuple[str, int, str]]:
+    """Literal ids given to ``rules.known(...)`` (a filter checked against the registry)."""
+    found = []
+    for name, tree in trees.items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "known":
+                found += [(name, c.lineno, c.value) for c in node.args if isinstance(c, ast.Constant)]
+    return found
+
+
 TREES = {p.name: ast.parse(p.read_text(encoding="utf-8"), str(p)) for p in MODULES}
 EMITTED = _emitted(TREES)
-USES = EMITTED + _compared(TREES)
+USES = EMITTED + _compared(TREES) + _filters(TREES)
 
 
 def test_the_scan_sees_the_ways_rules_are_written() -> None:
@@ -112,7 +122,8 @@ def test_the_scan_sees_the_ways_rules_are_written() -> None:
     assert ("assemble.py", "structure") in seen  # _refusal(path, unit, why, "structure")
     assert ("text.py", "not-nfc") in seen  # Problem(line, "not-nfc", ...)
     assert ("errors.py", "input") in seen  # PipelineError's default
-    assert ("api.py", "invalid-utf8") in seen  # problem.rule != "invalid-utf8"
+    assert ("api.py", "invalid-utf8") in seen  # problem.rule not in rules.known("invalid-utf8")
+    assert ("gate.py", "orphan-catalog") in seen  # rules.known("orphan-catalog", ...)
 
 
 @pytest.mark.parametrize(("module", "line", "rule_id"), USES, ids=[f"{m}:{n}:{r}" for m, n, r in USES])
