@@ -145,7 +145,7 @@ def _rebuild(root: Path | str, langs: Iterable[str] | None, progress: Progress |
         records = cache.load_records(config.root, last)  # records made under other settings are no use
     project = Project(root)
     chosen = project.langs(None)
-    cached = engine.Cached(last.files if last else {}, now, records or cache.Records())
+    cached = engine.Cached(now, records or cache.Records())
     report, made, files = engine.run(project, chosen, Steps(), progress=progress, cached=cached)
     # Recorded whatever the exit code: what a run could not do (an unreadable
     # lesson or catalog, a failed or refused write) has no record, or a hash

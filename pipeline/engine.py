@@ -118,9 +118,6 @@ def _take(r: RunState, result: LessonResult) -> LessonRecord | None:
         renamed = next((x for x in r.contexts if x.code == lang), None)
         if renamed is not None and result.lesson in renamed.renamed:
             _migrated(r, rel, renamed.renamed[result.lesson])
-    for lang, counts in result.counted.items():
-        if lang not in result.catalogs:
-            _count(r, lang, counts)
     for rel, p in result.pages.values():
         r.records.pages[rel] = replace(p, shared=tuple(r.seen.setdefault(x, x) for x in p.shared))
     return record

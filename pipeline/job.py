@@ -108,14 +108,12 @@ class LessonResult:
     and the files it left (written or already right)."""
 
     lesson: str
-    parsed: bool  # False: the lesson could not be read (its old outputs stay)
     lesson_record: LessonRecord | None
     catalogs: dict[str, tuple[str, CatalogRecord]]  # lang -> (catalog path shown, record)
     pages: dict[str, tuple[str, PageRecord]]  # lang -> (page path shown, record)
     findings: tuple[Finding, ...]
     wrote: tuple[Wrote, ...]
     entries: int = 0
-    counted: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # update-only runs
 
 
 def read_catalog(path: Path, shown: str) -> tuple[str, catalog.Catalog | None, Finding | None]:
@@ -192,7 +190,6 @@ def run_lesson(lesson: str, ctx: Context) -> LessonResult:
             findings.append(Finding(shown, 1, "no-template", message))
     catalogs: dict[str, tuple[str, CatalogRecord]] = {}
     pages: dict[str, tuple[str, PageRecord]] = {}
-    counted: dict[str, tuple[int, int, int, int]] = {}
     if steps.build and raw is not None:
         put(project.config.build / project.config.source_lang / lesson, raw)
     for lang in ctx.langs:
@@ -204,7 +201,6 @@ def run_lesson(lesson: str, ctx: Context) -> LessonResult:
             if made is not None:
                 record, own = made
                 catalogs[lang.code] = (project.shown(cpath), record)
-                counted[lang.code] = record.counts
                 digest = record.digest
         elif steps.build and doc is not None:
             digest, po, problem = read_catalog(cpath, project.shown(cpath))
@@ -232,9 +228,7 @@ def run_lesson(lesson: str, ctx: Context) -> LessonResult:
             content_hash(raw or b""), template_digest, len(pot or ()), read_findings, shared_units
         )
     entries = len(pot) if pot is not None else 0
-    return LessonResult(
-        lesson, doc is not None, lesson_record, catalogs, pages, tuple(findings), tuple(wrote), entries, counted
-    )
+    return LessonResult(lesson, lesson_record, catalogs, pages, tuple(findings), tuple(wrote), entries)
 
 
 def _finder(own: dict[Key, str], shared: dict[Key, str | None]) -> Callable[[Unit, Key], str | None]:

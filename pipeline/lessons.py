@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
 
 from .errors import Finding
 from .files import decode, entries, is_file, read_bytes
@@ -19,8 +18,6 @@ from .text import looks_damaged
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 # The catalog of boilerplate text shared by all lessons (navigation, footer).
 SHARED = "_shared"
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 def discover(content: Path, shown: Callable[[Path], str]) -> tuple[list[str], list[str], list[Finding]]:

@@ -32,10 +32,9 @@ RENAME_OVERLAP = 0.5
 
 @dataclass(slots=True)
 class Cached:
-    """What the last run left (for a rebuild): the files as it left them
-    and now, and its records."""
+    """What a rebuild starts from: the files now (the snapshot) and the last
+    run's records."""
 
-    then: dict[str, Known]
     now: dict[str, Known]
     records: Records
 
@@ -86,8 +85,7 @@ def digest(r: RunState, rel: str) -> str:
 
 def now(r: RunState, path: Path) -> str:
     """A file's hash now, as the snapshot took it ("" if absent or not known)."""
-    k = r.files.get(r.project.shown(path))
-    return k.digest if k is not None else ""
+    return digest(r, r.project.shown(path))
 
 
 def context(r: RunState, lang: str) -> Lang:
