@@ -13,8 +13,9 @@ change of the memory, the glossary or the shared translations touches it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import replace
 from pathlib import Path
 
@@ -53,14 +54,16 @@ def run(
     ctx = Context(project, plan.settings(project), steps, r.contexts, allow_mojibake)
     todo = [x for x in project.lessons if not plan.replayable(r, x)]
     r.progress.start(len(project.lessons) + 1, "rebuild" if steps.extract and steps.build else _label(steps))
-    results = _results(ctx, todo)
     redo = set(todo)
     shared_units: list[tuple[SharedUnit, str]] = []
-    for lesson in project.lessons:
-        record = _take(r, next(results)) if lesson in redo else _replay(r, lesson)
-        if record is not None:
-            shared_units += [(u, lesson) for u in record.shared]
-        r.progress.advance()
+    # Closed here, not left to the garbage collector: its workers are stopped
+    # in the run's own frame, where a signal meanwhile is raised, not ignored.
+    with contextlib.closing(_results(ctx, todo)) as results:
+        for lesson in project.lessons:
+            record = _take(r, next(results)) if lesson in redo else _replay(r, lesson)
+            if record is not None:
+                shared_units += [(u, lesson) for u in record.shared]
+            r.progress.advance()
     _shared(r, ctx, shared_units)
     r.progress.advance()
     _finish(r)
@@ -71,7 +74,7 @@ def _label(steps: Steps) -> str:
     return "extract" if steps.extract else "update" if steps.update else "build"
 
 
-def _results(ctx: Context, todo: list[str]) -> Iterator[LessonResult]:
+def _results(ctx: Context, todo: list[str]) -> Generator[LessonResult, None, None]:
     """The job's result for each lesson of ``todo``, in order: on every core
     when there are enough (and not in a dry run, whose writes stay here)."""
     workers = 0 if ctx.project.dry else pool.workers(len(todo))

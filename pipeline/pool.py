@@ -31,7 +31,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -218,7 +218,7 @@ def workers(count: int) -> int:
     return cores
 
 
-def ordered_map(fn: Callable[[T], R], items: Sequence[T], workers: int) -> Iterator[R]:
+def ordered_map(fn: Callable[[T], R], items: Sequence[T], workers: int) -> Generator[R, None, None]:
     """``fn`` on each of ``items`` in ``workers`` forked processes, the
     results yielded in the order of ``items``. At most a few items per
     worker are in flight or waiting to be yielded. An exception ``fn``
