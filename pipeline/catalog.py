@@ -19,8 +19,9 @@ from typing import Protocol
 from rapidfuzz import fuzz, process
 
 from . import glossary as glossary_mod
+from . import langid
 from .checks import Entry as checks_Entry
-from .memory import Memory, Record, has_vietnamese
+from .memory import Memory, Record
 from .model import Catalog as Catalog
 from .model import Entry as Entry
 from .text import nfc
@@ -155,9 +156,11 @@ def _header(pot: Catalog, old: Catalog | None, lang: str) -> tuple[str, dict[str
         "X-Source-Language": pot.metadata.get("X-Source-Language", ""),
         "X-Source-File": ref,
     }
-    # Fields a translator's editor added (X-Generator, ...) are kept as they are.
-    for key, value in meta.items():
-        fresh.setdefault(key, value)
+    # The old file's fields in its order (an editor's, or Weblate's, added
+    # X-Generator... kept as they are), then ours it lacked.
+    ordered = {key: fresh.get(key, value) for key, value in meta.items()}
+    ordered.update((key, value) for key, value in fresh.items() if key not in ordered)
+    fresh = ordered
     name = LANGUAGE_NAMES.get(lang, lang)
     header = old.header if old is not None and old.header else f"{name} translation of {ref}."
     return header, fresh
@@ -168,7 +171,9 @@ def _squash(text: str) -> str:
 
 
 COPIED = "copied"  # flag: the source is already in the target language
-_TM = "tm: "  # comment lines saying where a suggestion came from
+IGNORE_SAME = "ignore-same"  # flag (Weblate's): a translation meant to equal its source
+_TM = "tm: "  # translator-comment lines saying where a memory's translation came from
+EXACT_TM = f"{_TM}exact match from "
 
 
 def _edges(msgid: str, msgstr: str) -> str:
@@ -181,22 +186,41 @@ def _edges(msgid: str, msgstr: str) -> str:
     return ("\n" if msgid.startswith("\n") else "") + body + ("\n" if msgid.endswith("\n") else "")
 
 
-def _carry(new: Entry, old: Entry, fuzzy_from: str | None = None) -> None:
-    """Move a translator's work from ``old`` onto ``new`` (in NFC)."""
+def _carry(new: Entry, old: Entry, copy: Callable[[str], bool], fuzzy_from: str | None = None) -> None:
+    """Move a translator's work from ``old`` onto ``new`` (in NFC): the
+    translation, the translator's comments and every flag, known or not.
+
+    A copy follows its source (a unit that needs no translation changed
+    only in whitespace); a copy our rules no longer make (Vietnamese taken
+    for English by an older rule, flagged ``copied``) is dropped: it was
+    never a translation.
+    """
+    new.tcomment = old.tcomment
+    new.flags = [f for f in old.flags if f != COPIED or old.msgstr == old.msgid]
+    if old.msgstr == old.msgid and not old.msgid_plural and old.msgstr and not old.fuzzy and fuzzy_from is None:
+        if copy(new.msgid):
+            new.msgstr = new.msgid
+            return
+        if COPIED in old.flags:
+            new.flags = [f for f in new.flags if f != COPIED]
+            return
     new.msgstr = _edges(new.msgid, nfc(old.msgstr))
     new.msgstr_plural = dict(old.msgstr_plural)
-    new.tcomment = old.tcomment
     if fuzzy_from is not None:
-        new.flags = ["fuzzy"]
+        new.flags = ["fuzzy", *(f for f in new.flags if f not in ("fuzzy", COPIED))]
         new.previous_msgid = fuzzy_from
     elif old.fuzzy:
-        new.flags = ["fuzzy"]
         new.previous_msgid = old.previous_msgid
         new.previous_msgctxt = old.previous_msgctxt
-        # Where the suggestion came from, until a translator approves it.
-        _comment(new, [line for line in old.comment.split("\n") if line.startswith(_TM)])
-    elif COPIED in old.flags and old.msgstr == new.msgid:
-        new.flags = [COPIED]
+        # Where the suggestion came from: older runs wrote it as an extracted
+        # comment (which msgmerge drops); it goes with the translator's.
+        _note(new, [line for line in old.comment.split("\n") if line.startswith(_TM)])
+
+
+def _note(entry: Entry, lines: Iterable[str]) -> None:
+    """Add lines to the translator's comments (GNU tools keep them)."""
+    have = entry.tcomment.split("\n") if entry.tcomment else []
+    entry.tcomment = "\n".join(have + [line for line in lines if line not in have])
 
 
 def _comment(entry: Entry, lines: Iterable[str]) -> None:
@@ -237,6 +261,11 @@ def merge(
     helpers = helpers or Helpers()
     po = Catalog()
     po.header, po.metadata = _header(pot, old, lang)
+    po.fuzzy_header = old.fuzzy_header if old is not None else False
+
+    def copy(msgid: str) -> bool:
+        return helpers.copy_untranslatable and langid.copyable(msgid, lang)
+
     old_entries = [e for e in old if _translated(e) or e.tcomment] if old is not None else []
     # Units are never plural: an entry with plural forms (a translator's
     # tool made it) is no match for one. Its singular form is offered, as
@@ -264,19 +293,19 @@ def merge(
         po.append(entry)
         match = exact.get((entry.msgctxt, entry.msgid)) or squashed.get((entry.msgctxt, _squash(entry.msgid)))
         if match is not None:
-            _carry(entry, match)
+            _carry(entry, match, copy)
             used.add(id(match))
         elif (forms := plural.get((entry.msgctxt, entry.msgid))) is not None:
             n, form = next((n, f) for n, f in sorted(forms.msgstr_plural.items()) if f)
             entry.msgstr = _edges(entry.msgid, nfc(form))
             entry.flags = ["fuzzy"]
-            _comment(entry, [f"{_TM}plural form msgstr[{n}] of a plural entry of this text"])
+            _note(entry, [f"{_TM}plural form msgstr[{n}] of a plural entry of this text"])
             used.add(id(forms))
         else:
             pending.append(entry)
     free = [e for e in singular if id(e) not in used and _translated(e)]
     for entry in pending:
-        _fill(entry, free, used, settings, helpers)
+        _fill(entry, free, used, settings, helpers, copy)
     # Work that no longer has a place stays in the file as obsolete (#~),
     # unless the very same translation is active anyway.
     active = {(e.msgctxt, e.msgid, e.msgstr) for e in po}
@@ -309,6 +338,7 @@ def _fill(
     used: set[int],
     settings: Settings,
     helpers: Helpers,
+    copy: Callable[[str], bool],
 ) -> None:
     """Give a new entry the best translation there is, or leave it empty.
 
@@ -320,8 +350,9 @@ def _fill(
     suggestion = memory.lookup(entry.msgid, helpers.tm_threshold) if memory is not None else None
     if suggestion is not None and suggestion.score >= 100:
         entry.msgstr = _edges(entry.msgid, suggestion.msgstr)
+        _note(entry, [f"{EXACT_TM}{suggestion.origin}"])
         return
-    if helpers.copy_untranslatable and not has_vietnamese(entry.msgid):
+    if copy(entry.msgid):
         entry.msgstr = entry.msgid
         entry.flags = [COPIED]
         return
@@ -336,20 +367,49 @@ def _fill(
     if local is not None and (suggestion is None or local[0] >= suggestion.score):
         source = free.pop(local[1])
         used.add(id(source))
-        _carry(entry, source, fuzzy_from=source.msgid)
+        _carry(entry, source, copy, fuzzy_from=source.msgid)
     elif suggestion is not None:
         entry.msgstr = _edges(entry.msgid, suggestion.msgstr)
         entry.flags = ["fuzzy"]
-        _comment(entry, [f"{_TM}{suggestion.score:.0f}% match from {suggestion.origin}"])
+        entry.previous_msgid = suggestion.msgid  # what editors diff the new text against
+        _note(entry, [f"{_TM}{suggestion.score:.0f}% match from {suggestion.origin}"])
 
 
 def records(po: Catalog, origin: str) -> list[Record]:
-    """Approved translations of a catalog, for the translation memory."""
+    """Approved translations of a catalog, for the translation memory: not
+    copies of their source (flagged or not: a tool may drop the flag)."""
     return [
         Record(e.msgid, e.msgstr, origin, e.obsolete)
         for e in po
-        if e.msgstr and not e.fuzzy and COPIED not in e.flags and e.msgctxt is None
+        if e.msgstr and not e.fuzzy and e.msgstr != e.msgid and COPIED not in e.flags and e.msgctxt is None
     ]
+
+
+def status(e: Entry, lang: str, source_lang: str = "vi") -> str:
+    """What an entry is worth: translated, copied, fuzzy or untranslated.
+
+    Derived from the text, not from the ``copied`` flag (GNU msgmerge and
+    msgattrib drop it): a translation equal to its source is a copy when
+    the unit needs no translation into ``lang`` (langid.copyable), and the
+    Vietnamese source left as it is otherwise, which is no translation,
+    unless a translator flagged it ``ignore-same`` (a name, say).
+    """
+    if not _translated(e):
+        return "untranslated"
+    if e.fuzzy:
+        return "fuzzy"
+    if e.msgstr == e.msgid and not e.msgid_plural and source_lang == "vi" and lang != source_lang:
+        if langid.copyable(e.msgid, lang):
+            return COPIED
+        if COPIED in e.flags or (IGNORE_SAME not in e.flags and langid.vietnamese(e.msgid)):
+            return "untranslated"
+    return "translated"
+
+
+def source_left(e: Entry, lang: str, source_lang: str = "vi") -> bool:
+    """A translation that is its Vietnamese source, unchanged (``check``
+    reports it: a translator's "copy source" key, or an old rule's copy)."""
+    return _translated(e) and not e.fuzzy and e.msgstr == e.msgid and status(e, lang, source_lang) == "untranslated"
 
 
 def msgids(po: Catalog) -> set[str]:
@@ -357,9 +417,17 @@ def msgids(po: Catalog) -> set[str]:
     return {e.msgid for e in po if _translated(e)}
 
 
-def translations(po: Catalog) -> dict[tuple[str | None, str], str]:
-    """Usable translations by (context, msgid): active, not fuzzy, not empty."""
-    return {(e.msgctxt, e.msgid): e.msgstr for e in po if not e.obsolete and not e.fuzzy and e.msgstr}
+def translations(po: Catalog, lang: str, source_lang: str = "vi") -> dict[tuple[str | None, str], str]:
+    """Usable translations by (context, msgid): active, not fuzzy, not
+    empty, not the Vietnamese source left as it is."""
+    return {
+        (e.msgctxt, e.msgid): e.msgstr
+        for e in po
+        if not e.obsolete
+        and not e.fuzzy
+        and e.msgstr
+        and (e.msgstr != e.msgid or status(e, lang, source_lang) != "untranslated")
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,14 +439,14 @@ class Counts:
     copied: int = 0
 
 
-def counts(po: Catalog) -> Counts:
-    active = [e for e in po if not e.obsolete]
+def counts(po: Catalog, lang: str, source_lang: str = "vi") -> Counts:
+    active = [status(e, lang, source_lang) for e in po if not e.obsolete]
     return Counts(
         total=len(active),
-        translated=sum(1 for e in active if e.msgstr and not e.fuzzy),
-        fuzzy=sum(1 for e in active if e.fuzzy),
+        translated=sum(1 for s in active if s in ("translated", COPIED)),
+        fuzzy=active.count("fuzzy"),
         obsolete=sum(1 for e in po if e.obsolete),
-        copied=sum(1 for e in active if COPIED in e.flags),
+        copied=active.count(COPIED),
     )
 
 
@@ -390,21 +458,17 @@ def fill(po: Catalog, translate: Callable[[str], str]) -> None:
     for entry in po:
         if not entry.obsolete:
             entry.msgstr = translate(entry.msgid)
-            entry.flags = [f for f in entry.flags if f != "fuzzy"]
+            entry.flags = [f for f in entry.flags if f not in ("fuzzy", IGNORE_SAME)]
+            if entry.msgstr == entry.msgid:
+                entry.flags.append(IGNORE_SAME)  # an identity translation means it
             entry.previous_msgid = None
 
 
-def states(po: Catalog | None) -> dict[tuple[str | None, str], str]:
-    """What a catalog says of each active entry: translated, copied or fuzzy."""
+def states(po: Catalog | None, lang: str, source_lang: str = "vi") -> dict[tuple[str | None, str], str]:
+    """What a catalog says of each active entry (see :func:`status`)."""
     if po is None:
         return {}
-    out: dict[tuple[str | None, str], str] = {}
-    for entry in po:
-        if entry.obsolete or not _translated(entry):
-            continue
-        key = (entry.msgctxt, entry.msgid)
-        out[key] = "fuzzy" if entry.fuzzy else COPIED if COPIED in entry.flags else "translated"
-    return out
+    return {(e.msgctxt, e.msgid): status(e, lang, source_lang) for e in po if not e.obsolete}
 
 
 def stale_count(po: Catalog | None, fresh: set[tuple[str | None, str]]) -> int:
@@ -414,6 +478,10 @@ def stale_count(po: Catalog | None, fresh: set[tuple[str | None, str]]) -> int:
     return sum(1 for e in po if e.obsolete or (e.msgctxt, e.msgid) not in fresh)
 
 
-def entries(po: Catalog) -> list[checks_Entry]:
+def entries(po: Catalog, lang: str, source_lang: str = "vi") -> list[checks_Entry]:
     """Active entries as plain data for the checks, with their line numbers."""
-    return [checks_Entry(e.msgid, e.msgstr, e.linenum, e.fuzzy) for e in po if not e.obsolete]
+    return [
+        checks_Entry(e.msgid, e.msgstr, e.linenum, e.fuzzy, source_left(e, lang, source_lang))
+        for e in po
+        if not e.obsolete
+    ]

@@ -14,8 +14,8 @@ from urllib.parse import unquote, urlsplit
 
 from .assemble import span_texts
 from .errors import Finding
+from .langid import has_vietnamese
 from .markdown import normalize_newlines, parse, protected_spans
-from .memory import has_vietnamese
 from .safety import introduced
 from .segments import Unit, unbalanced_dollars
 from .text import looks_bad
@@ -29,6 +29,7 @@ class Entry:
     msgstr: str
     line: int
     fuzzy: bool = False
+    source_left: bool = False  # the Vietnamese source as its own translation (catalog.source_left)
 
 
 def _outside_spans(text: str) -> str:
@@ -44,6 +45,17 @@ def entry_findings(path: str, entries: Iterable[Entry], lang: str, source_lang: 
     """Translated entries that would be refused, unsafe, or still untranslated."""
     findings: list[Finding] = []
     for e in entries:
+        if e.source_left:
+            findings.append(
+                Finding(
+                    path,
+                    e.line,
+                    "vietnamese-left",
+                    f"the translation is the Vietnamese source, unchanged: translate it into {lang} "
+                    "(or flag the entry `#, ignore-same` if it must stay as it is, a name say)",
+                )
+            )
+            continue
         if e.fuzzy or not e.msgstr or e.msgstr == e.msgid:
             continue
         expected = span_texts(e.msgid, protected_spans(e.msgid))

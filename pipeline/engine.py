@@ -24,7 +24,7 @@ from . import po as po_io
 from .cache import CatalogRecord, Known, LessonRecord, Records, SharedUnit
 from .errors import Finding
 from .files import UNREADABLE
-from .job import SHARED, Context, Lang, LessonResult, Steps, read_catalog, run_lesson, update_catalog
+from .job import SHARED, Context, Lang, LessonResult, Steps, read_catalog, run_lesson, template_file, update_catalog
 from .plan import Cached, RunState
 from .project import Project, Wrote, read_failed
 from .report import Coverage, Progress, Report, Silent
@@ -180,9 +180,8 @@ def _shared(r: RunState, ctx: Context, units: list[tuple[SharedUnit, str]]) -> N
         r.records.lessons[SHARED] = record
         r.report.entries += record.entries
     elif units:
-        _, old, _ = read_catalog(tpath, project.shown(tpath))
-        pot = catalog.template(units, SHARED_NAME, ctx.settings, old)
-        _made_shared(r, ctx, tpath, pot)
+        pot, kept = template_file(project, tpath, units, SHARED_NAME, ctx.settings)
+        _made_shared(r, ctx, tpath, pot, kept)
         return
     else:
         template_digest = ""
@@ -192,7 +191,7 @@ def _shared(r: RunState, ctx: Context, units: list[tuple[SharedUnit, str]]) -> N
         _shared_catalog(r, ctx, lang, tpath, template_digest, pot)
 
 
-def _made_shared(r: RunState, ctx: Context, tpath: Path, pot: catalog.Catalog) -> None:
+def _made_shared(r: RunState, ctx: Context, tpath: Path, pot: catalog.Catalog, kept: Wrote | None) -> None:
     """Write a new shared template and merge each language's shared catalog
     from it: on every core for a large course, where each is a long dump
     (its entries name every lesson)."""
@@ -203,6 +202,8 @@ def _made_shared(r: RunState, ctx: Context, tpath: Path, pot: catalog.Catalog) -
         task: Lang | None,
     ) -> tuple[Wrote | None, Finding | None, tuple[CatalogRecord, object] | None, list[Finding], list[Wrote]]:
         if task is None:
+            if kept is not None:
+                return kept, None, None, [], []
             done, problem = project.put(tpath, po_io.dumps(pot).encode("utf-8"))
             return done, problem, None, [], []
         findings: list[Finding] = []

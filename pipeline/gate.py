@@ -50,7 +50,7 @@ def tallies(project: Project, langs: list[str], into: list[Finding]) -> dict[tup
                 into.append(problem)
             if name == SHARED and not fresh and po is None:
                 continue
-            known = catalog.states(po)
+            known = catalog.states(po, lang, project.config.source_lang)
             tally = stats.Tally(obsolete=catalog.stale_count(po, set(fresh)))
             for key, unit in fresh.items():
                 status = known.get(key, "untranslated")
@@ -101,10 +101,12 @@ def _terms(project: Project, lang: str, into: list[Finding]) -> list[glossary.Te
     return terms
 
 
-def _misses(project: Project, terms: list[glossary.Term], olds: dict[Path, catalog.Catalog]) -> list[Finding]:
+def _misses(
+    project: Project, lang: str, terms: list[glossary.Term], olds: dict[Path, catalog.Catalog]
+) -> list[Finding]:
     findings: list[Finding] = []
     for path, po in olds.items():
-        for entry in catalog.entries(po):
+        for entry in catalog.entries(po, lang, project.config.source_lang):
             if entry.fuzzy or not entry.msgstr:
                 continue
             for term in glossary.misses(terms, entry.msgid, entry.msgstr):
@@ -126,7 +128,7 @@ def glossary_misses(root: Path | str, langs: Iterable[str] | None) -> list[Findi
     problems: list[Finding] = []
     for lang in project.langs(langs):
         terms = _terms(project, lang, problems)
-        findings += _misses(project, terms, _olds(project, lang, problems))
+        findings += _misses(project, lang, terms, _olds(project, lang, problems))
     return findings + problems
 
 
@@ -155,8 +157,9 @@ def check(root: Path | str, langs: Iterable[str] | None, min_coverage: float | N
         for path, po in olds.items():
             shown = project.shown(path)
             findings += checks.header_findings(shown, dict(po.metadata), lang, plural)
-            findings += checks.entry_findings(shown, catalog.entries(po), lang, project.config.source_lang)
-        findings += _misses(project, _terms(project, lang, problems), olds)
+            entries = catalog.entries(po, lang, project.config.source_lang)
+            findings += checks.entry_findings(shown, entries, lang, project.config.source_lang)
+        findings += _misses(project, lang, _terms(project, lang, problems), olds)
     findings += _broken_links(project)
     findings += _coverage(project, chosen, min_coverage)
     return Report(lessons=len(project.lessons), findings=_unique(findings + problems))

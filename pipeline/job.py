@@ -22,6 +22,7 @@ from .files import content_hash, decode
 from .memory import Record
 from .pages import page
 from .project import Conflict, Project, Wrote, read_failed
+from .sameness import same_content, same_structure
 from .segments import Document, Unit
 from .text import nfc
 
@@ -71,7 +72,7 @@ class SharedTable:
             if not self._old:
                 self._old.append(self._load())
             merged = catalog.merge(pot, self._old[0], self.lang, self.settings, self.helpers)
-            found = catalog.translations(merged)
+            found = catalog.translations(merged, self.lang, self.settings.source_lang)
             for u in new:
                 key = (u.context, nfc(u.text))
                 self.known[key] = found.get(key)
@@ -176,10 +177,10 @@ def run_lesson(lesson: str, ctx: Context) -> LessonResult:
     template_digest = ""
     tpath = project.template_path(lesson)
     if steps.extract and doc is not None:
-        _, old_pot, _ = read_catalog(tpath, project.shown(tpath))  # a template is ours to regenerate
         own_units = [(u, lesson) for u in doc.units if not u.shared]
-        pot = catalog.template(own_units, lesson, ctx.settings, old_pot)
-        done = put(tpath, po_io.dumps(pot).encode("utf-8"))
+        pot, done = template_file(project, tpath, own_units, lesson, ctx.settings)
+        if done is None:
+            done = put(tpath, po_io.dumps(pot).encode("utf-8"))
         template_digest = done.digest if done is not None else ""
     elif steps.update and not steps.extract:
         template_digest, pot, problem = read_catalog(tpath, project.shown(tpath))
@@ -206,7 +207,7 @@ def run_lesson(lesson: str, ctx: Context) -> LessonResult:
             digest, po, problem = read_catalog(cpath, project.shown(cpath))
             if problem is not None:
                 findings.append(problem)
-            own = catalog.translations(po) if po is not None else {}
+            own = catalog.translations(po, lang.code, ctx.settings.source_lang) if po is not None else {}
         if not steps.build:
             continue
         target = project.page_path(lesson, lang.code)
@@ -229,6 +230,24 @@ def run_lesson(lesson: str, ctx: Context) -> LessonResult:
         )
     entries = len(pot) if pot is not None else 0
     return LessonResult(lesson, lesson_record, catalogs, pages, tuple(findings), tuple(wrote), entries)
+
+
+def template_file(
+    project: Project,
+    tpath: Path,
+    units: list[tuple[Unit, str]] | list[tuple[SharedUnit, str]],
+    name: str,
+    settings: catalog.Settings,
+) -> tuple[catalog.Catalog, Wrote | None]:
+    """The template of ``units``, and the file left as it is (not None)
+    when it holds those entries already, whatever its layout (GNU msgcat
+    rewraps it, msgmerge rewrites its header): a template is ours to
+    regenerate, but never only to rewrap it."""
+    digest, old, _ = read_catalog(tpath, project.shown(tpath))
+    pot = catalog.template(units, name, settings, old)
+    if old is not None and same_structure(pot, old):
+        return old, Wrote(project.shown(tpath), digest, None, False)
+    return pot, None
 
 
 def _finder(own: dict[Key, str], shared: dict[Key, str | None]) -> Callable[[Unit, Key], str | None]:
@@ -277,26 +296,45 @@ def update_catalog(
             renamed = lang.renamed[lesson]
             _, source, problem = read_catalog(renamed, project.shown(renamed))
         po = catalog.merge(pot, source, lang.code, ctx.settings, lang.helpers)
-        data = po_io.dumps(po).encode("utf-8")
-        try:
-            done, problem = project.put(path, data, durable=old is not None, expect=digest)
-        except Conflict:
-            findings.append(
-                Finding(
-                    shown,
-                    0,
-                    "concurrent-edit",
-                    "saved by someone while this run merged it: merged again from the saved file",
-                    "info",
+        done: Wrote | None
+        if old is not None and (same_content(po, old) or (project.dry and same_structure(pot, old))):
+            # Nothing a tool reads would change (the file keeps its own
+            # layout); or a check, which judges the catalog as committed:
+            # what an update could fill from the memory is offered, not due.
+            po, done, problem = old, Wrote(shown, digest, None, False), None
+        else:
+            try:
+                done, problem = project.put(
+                    path, po_io.dumps(po).encode("utf-8"), durable=old is not None, expect=digest
                 )
-            )
-            continue
+            except Conflict:
+                findings.append(
+                    Finding(
+                        shown,
+                        0,
+                        "concurrent-edit",
+                        "saved by someone while this run merged it: merged again from the saved file",
+                        "info",
+                    )
+                )
+                continue
+            if (filled := _filled(po, old)) and problem is None and not project.dry:
+                findings.append(
+                    Finding(
+                        shown,
+                        0,
+                        "memory-fill",
+                        f"{filled} entr{'y' if filled == 1 else 'ies'} translated from the translation memory "
+                        "(marked `# tm: exact match from ...`): review them",
+                        "info",
+                    )
+                )
         if problem is not None:
             findings.append(problem)
             return None
         assert done is not None
         wrote.append(done)
-        c = catalog.counts(po)
+        c = catalog.counts(po, lang.code, ctx.settings.source_lang)
         records: tuple[Record, ...] = tuple(catalog.records(po, shown))
         waiting = pending(po)
         terms = tuple(
@@ -306,7 +344,7 @@ def update_catalog(
         record = CatalogRecord(
             done.digest, template_digest, (c.translated, c.fuzzy, c.copied, c.total), records, name, terms
         )
-        return record, catalog.translations(po)
+        return record, catalog.translations(po, lang.code, ctx.settings.source_lang)
     findings.append(
         Finding(
             shown,
@@ -317,6 +355,12 @@ def update_catalog(
         )
     )
     return None
+
+
+def _filled(po: catalog.Catalog, old: catalog.Catalog | None) -> int:
+    """Entries the merge translated from the memory that ``old`` had not."""
+    before = {e.key for e in old if e.msgstr} if old is not None else set()
+    return sum(1 for e in po if not e.obsolete and e.key not in before and catalog.EXACT_TM in e.tcomment)
 
 
 def _pending_name(project: Project, msgids: list[str]) -> str:

@@ -18,16 +18,6 @@ from rapidfuzz import fuzz, process
 # excludes the character that follows it, so giving nothing back changes no
 # match): linear on any line.
 _LINK = re.compile(r"\A(?P<pre>[^\w\[\]]*+)\[(?P<text>[^\[\]]++)\]\((?P<dest>[^()\s]++)\)(?P<post>[^\w\[\]]*+)")
-# Vietnamese letters: anything with a diacritic used by Vietnamese, and đ.
-_VIETNAMESE = set(
-    "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
-    "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ"
-)
-
-
-def has_vietnamese(text: str) -> bool:
-    """True if ``text`` holds a Vietnamese letter (a diacritic or đ)."""
-    return any(ch in _VIETNAMESE for ch in text)
 
 
 def link_text(msgid: str) -> str | None:
@@ -52,6 +42,7 @@ class Suggestion:
     msgstr: str
     origin: str
     score: float  # 100 for exact
+    msgid: str = ""  # the text the translation was made for
 
 
 @dataclass
@@ -82,14 +73,14 @@ class Memory:
         """An exact translation, a link whose text is known, or a close match."""
         record = self.exact.get(msgid)
         if record is not None:
-            return Suggestion(record.msgstr, record.origin, 100.0)
+            return Suggestion(record.msgstr, record.origin, 100.0, record.msgid)
         m = _LINK.fullmatch(msgid)
         if m and (inner := self.exact.get(m["text"])) is not None:
-            return Suggestion(f"{m['pre']}[{inner.msgstr}]({m['dest']}){m['post']}", inner.origin, 100.0)
+            return Suggestion(f"{m['pre']}[{inner.msgstr}]({m['dest']}){m['post']}", inner.origin, 100.0, inner.msgid)
         if not self._ids:
             return None
         best = process.extractOne(msgid, self._ids, scorer=fuzz.ratio, score_cutoff=threshold)
         if best is None:
             return None
         record = self.exact[best[0]]
-        return Suggestion(record.msgstr, record.origin, float(best[1]))
+        return Suggestion(record.msgstr, record.origin, float(best[1]), record.msgid)

@@ -138,7 +138,11 @@ def context(r: RunState, lang: str) -> Lang:
         if problem is not None:
             r.report.findings.append(problem)
         table = SharedTable(
-            lambda: None, lang, merge_settings, helpers, fixed=catalog.translations(po) if po is not None else {}
+            lambda: None,
+            lang,
+            merge_settings,
+            helpers,
+            fixed=catalog.translations(po, lang, merge_settings.source_lang) if po is not None else {},
         )
     context = Lang(lang, helpers, table, preloaded, broken)
     if r.steps.update:

@@ -38,7 +38,13 @@ _OK, _FAILED, _BAD = Exit.OK, Exit.FAILED, Exit.BAD_INPUT
 
 # In the README's order: what CI checks, then unusable input, then lint.
 RULES: tuple[Rule, ...] = (
-    Rule("catalog-stale", _E, _FAILED, "an extract + update would change a template or catalog"),
+    Rule(
+        "catalog-stale",
+        _E,
+        _FAILED,
+        "a template or catalog whose entries are not the lessons' (a msgid added, removed or changed); "
+        "layout, translations and what the memory could fill never make one stale",
+    ),
     Rule(
         "protected-span",
         _E,
@@ -121,6 +127,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("orphan-catalog", _W, _FAILED, "a catalog whose lesson is gone, kept with its translations"),
     Rule("renamed", _I, _OK, "a lesson renamed: its catalog migrated to the new name"),
+    Rule("memory-fill", _I, _OK, "`update` translated entries from the translation memory, marked `# tm: exact match`"),
     Rule("concurrent-edit", _I, _OK, "a catalog a translator saved while the run worked: merged from the new file"),
 )
 

@@ -19,7 +19,7 @@ CASES = sorted(p.stem for p in DATA.glob("*.po"))
 def test_splice_matches_expected(name: str) -> None:
     source = (DATA / f"{name}.md").read_bytes().decode("utf-8")
     po = po_io.loads((DATA / f"{name}.po").read_text(encoding="utf-8"), f"{name}.po")
-    result = splice(segment(source, f"{name}.md"), catalog.translations(po), f"{name}.md")
+    result = splice(segment(source, f"{name}.md"), catalog.translations(po, "en"), f"{name}.md")
     expected = (DATA / f"{name}.out.md").read_bytes().decode("utf-8")
     assert result.text == expected
     findings = DATA / f"{name}.findings"

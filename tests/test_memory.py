@@ -56,7 +56,8 @@ def test_close_match_is_fuzzy_and_names_its_source(project: Project) -> None:
     api.rebuild(root)
     entry = _entry(root, "m/b.po", other.strip())
     assert entry.fuzzy and entry.msgstr == "The loss measures the error."
-    assert "tm: 98% match from locales/en/m/a.po" in entry.comment
+    assert "tm: 98% match from locales/en/m/a.po" in entry.tcomment  # a translator comment: GNU tools keep it
+    assert entry.previous_msgid == "Hàm mất mát đo sai số giữa dự đoán và nhãn thật của dữ liệu."
     # unchanged on the next run (the comment stays while the entry is fuzzy)
     before = (root / "locales" / "en" / "m" / "b.po").read_bytes()
     api.rebuild(root)

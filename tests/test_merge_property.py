@@ -92,9 +92,9 @@ def test_a_published_translation_depends_on_its_own_key_only(
 ) -> None:
     config = catalog.Settings(project="p", source_lang="vi", fuzzy_threshold=fuzzy_threshold)
     helpers = catalog.Helpers(memory=tm, copy_untranslatable=copy, tm_threshold=tm_threshold)
-    whole = catalog.translations(catalog.merge(_template(keys), old, "en", config, helpers))
+    whole = catalog.translations(catalog.merge(_template(keys), old, "en", config, helpers), "en")
     for key in keys:
-        alone = catalog.translations(catalog.merge(_template([key]), old, "en", config, helpers))
+        alone = catalog.translations(catalog.merge(_template([key]), old, "en", config, helpers), "en")
         assert whole.get(key) == alone.get(key), key
 
 
