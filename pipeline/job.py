@@ -273,13 +273,17 @@ def update_catalog(
         if pre is not None and pre[0] == digest:
             old = pre[1]
         source = old
-        if old is None and lesson in lang.renamed:
-            renamed = lang.renamed[lesson]
-            _, source, problem = read_catalog(renamed, project.shown(renamed))
+        moved = lang.renamed.get(lesson) if old is None else None
+        if moved is not None:  # the whole catalog moves: headers, comments, fuzzy and obsolete entries
+            _, source, problem = read_catalog(moved, project.shown(moved))
+            if problem is not None:
+                findings.append(problem)
+                return None  # never start afresh beside work we cannot read: it stays, an orphan
         po = catalog.merge(pot, source, lang.code, ctx.settings, lang.helpers)
         data = po_io.dumps(po).encode("utf-8")
         try:
-            done, problem = project.put(path, data, durable=old is not None, expect=digest)
+            # A migrated catalog holds work whose old file is removed next: fsynced too.
+            done, problem = project.put(path, data, durable=source is not None, expect=digest)
         except Conflict:
             findings.append(
                 Finding(
@@ -296,6 +300,10 @@ def update_catalog(
             return None
         assert done is not None
         wrote.append(done)
+        if moved is not None and source is not None:  # the engine removes the old file on this word
+            findings.append(
+                Finding(shown, 1, "renamed", f"lesson renamed: catalog migrated from {project.shown(moved)}", "info")
+            )
         c = catalog.counts(po)
         records: tuple[Record, ...] = tuple(catalog.records(po, shown))
         waiting = pending(po)
