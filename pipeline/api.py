@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cache
+from . import cache, rules
 from .config import load
 from .errors import Finding, PipelineError
 from .files import sweep_temp
@@ -24,6 +24,8 @@ from .report import Coverage, Progress, Report, Silent
 if TYPE_CHECKING:
     from . import job, stats
     from .project import Project
+
+_ONCE = rules.known("renamed")  # findings of what a run did, not of how the files are
 
 # The parser, the catalogs and the checks load only when a call needs them:
 # a rebuild with nothing to do needs none, and start-up is most of its time.
@@ -151,7 +153,9 @@ def _rebuild(root: Path | str, langs: Iterable[str] | None, progress: Progress |
     # lesson or catalog, a failed or refused write) has no record, or a hash
     # the file does not have, so the next run does it again; the rest need
     # not start cold, and an unchanged tree replays the same findings.
-    figures = cache.Figures(report.lessons, report.entries, dict(report.coverage), tuple(report.findings))
+    # A migration is news once: a run with nothing to do does not say it again.
+    kept = tuple(f for f in report.findings if f.rule not in _ONCE)
+    figures = cache.Figures(report.lessons, report.entries, dict(report.coverage), kept)
     _save(config.root, files, figures, made, report.findings)
     return report
 

@@ -412,11 +412,6 @@ def source_left(e: Entry, lang: str, source_lang: str = "vi") -> bool:
     return _translated(e) and not e.fuzzy and e.msgstr == e.msgid and status(e, lang, source_lang) == "untranslated"
 
 
-def msgids(po: Catalog) -> set[str]:
-    """Every source text a catalog holds a translation for, obsolete too."""
-    return {e.msgid for e in po if _translated(e)}
-
-
 def translations(po: Catalog, lang: str, source_lang: str = "vi") -> dict[tuple[str | None, str], str]:
     """Usable translations by (context, msgid): active, not fuzzy, not
     empty, not the Vietnamese source left as it is."""

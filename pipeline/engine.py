@@ -19,11 +19,11 @@ from collections.abc import Generator
 from dataclasses import replace
 from pathlib import Path
 
-from . import catalog, files, plan, pool, rules
+from . import catalog, files, plan, pool, renames, rules
 from . import po as po_io
 from .cache import CatalogRecord, Known, LessonRecord, Records, SharedUnit
 from .errors import Finding
-from .files import UNREADABLE
+from .files import UNREADABLE, content_hash
 from .job import SHARED, Context, Lang, LessonResult, Steps, read_catalog, run_lesson, template_file, update_catalog
 from .plan import Cached, RunState
 from .project import Project, Wrote, read_failed
@@ -115,22 +115,30 @@ def _take(r: RunState, result: LessonResult) -> LessonRecord | None:
         # Every lesson sends the same navigation units: keep one of each.
         record = replace(record, shared=tuple(r.seen.setdefault(u, u) for u in record.shared))
         r.records.lessons[result.lesson] = record
+    # The job says which catalogs it made from a renamed lesson's (rule "renamed").
+    migrated = {f.path for f in result.findings if f.rule == "renamed"}
     for lang, (rel, c) in result.catalogs.items():
         r.records.catalogs[rel] = c
         _count(r, lang, c.counts)
-        renamed = next((x for x in r.contexts if x.code == lang), None)
-        if renamed is not None and result.lesson in renamed.renamed:
-            _migrated(r, rel, renamed.renamed[result.lesson])
+        if rel in migrated:
+            _migrated(r, next(x for x in r.contexts if x.code == lang), result.lesson)
     for rel, p in result.pages.values():
         r.records.pages[rel] = replace(p, shared=tuple(r.seen.setdefault(x, x) for x in p.shared))
     return record
 
 
-def _migrated(r: RunState, rel: str, old: Path) -> None:
-    """A renamed lesson's catalog now holds all the old one's work: remove it."""
-    if _remove(r, old):
-        message = f"lesson renamed: catalog migrated from {r.project.shown(old)}"
-        r.report.findings.append(Finding(rel, 1, "renamed", message, "info"))
+def _migrated(r: RunState, lang: Lang, lesson: str) -> None:
+    """A renamed lesson's catalog now holds all the old one's work: remove
+    the old one, unless it changed since the run read it (a translator's
+    save the merge may have missed: it stays, named an orphan)."""
+    old = lang.renamed[lesson]
+    read = lang.preloaded.get(old)
+    try:
+        same = read is not None and content_hash(files.read_bytes(old)) == read[0]
+    except OSError:
+        same = False
+    if same and _remove(r, old):
+        r.pruned.add(r.project.config.locales / lang.code)
 
 
 def _remove(r: RunState, path: Path) -> bool:
@@ -306,6 +314,8 @@ def _finish(r: RunState) -> None:
                 made.add(prefix + asset)
             _remove_stale(r, folder, made, None)
     if r.steps.update:
+        for folder in sorted(r.pruned):  # a lesson moved out of its module: its folder goes
+            project.prune(folder)
         for code in r.langs:
             _orphans(r, code)
     for context in r.contexts:
@@ -324,6 +334,9 @@ def _self_changes(r: RunState, lang: str) -> set[str]:
     for rel, c in r.records.catalogs.items():
         if rel.startswith(prefix) and read.get(rel, ()) != c.records:
             changed |= plan.memory_keys(set(read.get(rel, ())) ^ set(c.records))
+    removed = set(r.report.removed)  # a renamed lesson's old catalog: its records left the memory
+    for rel in (x for x in read if x in removed):
+        changed |= plan.memory_keys(set(read[rel]))
     return changed
 
 
@@ -353,20 +366,30 @@ def _remove_stale(r: RunState, folder: Path, keep: set[str], suffix: str | None)
 
 
 def _orphans(r: RunState, lang: str) -> None:
+    """Name each catalog no lesson has, with what to do: a warning when it
+    holds translators' work (`check` makes it an error), else information."""
     project = r.project
     expected = {project.catalog_path(x, lang) for x in [*project.lessons, SHARED]}
     removed = set(r.report.removed)
+    folder = project.shown(project.config.locales / lang)
     for path in project.catalogs(lang, r.files if r.cached is not None else None):
-        if path not in expected and project.shown(path) not in removed:
-            r.report.findings.append(
-                Finding(
-                    project.shown(path),
-                    1,
-                    "orphan-catalog",
-                    "catalog whose lesson is gone; kept with its translations (move or delete it yourself)",
-                    "warning",
-                )
+        shown = project.shown(path)
+        if path in expected or shown in removed:
+            continue
+        _, po, _ = read_catalog(path, shown)  # unreadable: reported when the memory was made
+        held = renames.work(po) if po is not None else -1  # unreadable: taken to hold work
+        if held:
+            what = (
+                f"{held} {'entry' if held == 1 else 'entries'} of translators' work" if held > 0 else "unreadable work"
             )
+            message = (
+                f"catalog of no lesson, holding {what} (no lesson without a catalog shares half its text): "
+                f"if its lesson was renamed or moved, move this file over the new lesson's catalog under "
+                f"{folder}/ and run `pipeline update`; if the lesson was deleted, delete this file"
+            )
+        else:
+            message = "catalog of no lesson, holding no translation: delete this file"
+        r.report.findings.append(Finding(shown, 1, "orphan-catalog", message, "warning" if held else "info"))
 
 
 __all__ = ["Cached", "run"]

@@ -292,9 +292,12 @@ def update_catalog(
         if pre is not None and pre[0] == digest:
             old = pre[1]
         source = old
-        if old is None and lesson in lang.renamed:
-            renamed = lang.renamed[lesson]
-            _, source, problem = read_catalog(renamed, project.shown(renamed))
+        moved = lang.renamed.get(lesson) if old is None else None
+        if moved is not None:  # the whole catalog moves: headers, comments, fuzzy and obsolete entries
+            _, source, problem = read_catalog(moved, project.shown(moved))
+            if problem is not None:
+                findings.append(problem)
+                return None  # never start afresh beside work we cannot read: it stays, an orphan
         po = catalog.merge(pot, source, lang.code, ctx.settings, lang.helpers)
         done: Wrote | None
         if old is not None and (same_content(po, old) or (project.dry and same_structure(pot, old))):
@@ -304,8 +307,9 @@ def update_catalog(
             po, done, problem = old, Wrote(shown, digest, None, False), None
         else:
             try:
+                # A migrated catalog holds work whose old file is removed next: fsynced too.
                 done, problem = project.put(
-                    path, po_io.dumps(po).encode("utf-8"), durable=old is not None, expect=digest
+                    path, po_io.dumps(po).encode("utf-8"), durable=source is not None, expect=digest
                 )
             except Conflict:
                 findings.append(
@@ -334,6 +338,10 @@ def update_catalog(
             return None
         assert done is not None
         wrote.append(done)
+        if moved is not None and source is not None:  # the engine removes the old file on this word
+            findings.append(
+                Finding(shown, 1, "renamed", f"lesson renamed: catalog migrated from {project.shown(moved)}", "info")
+            )
         c = catalog.counts(po, lang.code, ctx.settings.source_lang)
         records: tuple[Record, ...] = tuple(catalog.records(po, shown))
         waiting = pending(po)

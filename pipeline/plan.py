@@ -16,7 +16,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from . import catalog, files, glossary
+from . import catalog, files, glossary, renames
 from .cache import CatalogRecord, Key, Known, PageRecord, Records, SharedUnit
 from .files import decode
 from .job import SHARED, Lang, SharedTable, Steps, read_catalog
@@ -24,10 +24,6 @@ from .memory import Memory, Record, link_text
 from .project import Project, read_failed
 from .report import Progress, Report
 from .text import nfc
-
-# A catalog whose lesson is gone is taken for a renamed lesson's when at least
-# this share of the new lesson's text has translations in it.
-RENAME_OVERLAP = 0.5
 
 
 @dataclass(slots=True)
@@ -62,6 +58,7 @@ class RunState:
     shared_stable: set[str] = field(default_factory=set)  # languages whose shared translations are the last run's
     shared_asked: set[str] = field(default_factory=set)
     seen: dict[object, Any] = field(default_factory=dict)  # see _take()
+    pruned: set[Path] = field(default_factory=set)  # locales folders a migrated catalog left
 
 
 def settings(project: Project) -> catalog.Settings:
@@ -191,33 +188,36 @@ def _glossary(r: RunState, lang: str) -> list[glossary.Term]:
 def _renames(
     r: RunState, lang: str, paths: list[Path], olds: dict[Path, tuple[str, catalog.Catalog]]
 ) -> dict[str, Path]:
-    """Lessons without a catalog whose text an orphaned catalog holds."""
+    """Lessons without a catalog, each with the orphaned catalog (of a lesson
+    gone) whose msgids, translated or not, it shares (:mod:`pipeline.renames`).
+    Each orphan read is left in ``olds``: the job merges from it, and the
+    engine removes it only if it still holds those bytes."""
     project = r.project
     expected = {project.catalog_path(x, lang) for x in [*project.lessons, SHARED]}
     existing = set(paths)
-    found: dict[str, Path] = {}
-    if all(p in expected for p in paths) or all(project.catalog_path(x, lang) in existing for x in project.lessons):
-        return found
-    orphans: dict[Path, set[str]] = {}
-    for path in (p for p in paths if p not in expected):
+    homeless = [x for x in project.lessons if project.catalog_path(x, lang) not in existing]
+    strays = [p for p in paths if p not in expected]
+    if not homeless or not strays:
+        return {}
+    folder = project.config.locales / lang
+    orphans: dict[str, renames.Orphan] = {}
+    by_name: dict[str, Path] = {}
+    for path in strays:
         if path not in olds:
-            digest, po, _ = read_catalog(path, project.shown(path))
+            digest, po, _ = read_catalog(path, project.shown(path))  # unreadable: reported, never taken
             if po is None:
                 continue
             olds[path] = (digest, po)
-        orphans[path] = catalog.msgids(olds[path][1])
-    for lesson in project.lessons:
-        if project.catalog_path(lesson, lang) in existing or not orphans:
-            continue
+        name = path.relative_to(folder).with_suffix("").as_posix()
+        orphans[name], by_name[name] = renames.Orphan.of(olds[path][1]), path
+    if not orphans:
+        return {}
+    wanted: dict[str, set[str]] = {}
+    for lesson in homeless:
         doc, _ = project.document(lesson, r.allow_mojibake)
-        wanted = {nfc(u.text) for u in doc.units if not u.shared} if doc is not None else set()
-        if not wanted:
-            continue
-        best = max(orphans, key=lambda p: len(wanted & orphans[p]))
-        if len(wanted & orphans[best]) >= RENAME_OVERLAP * len(wanted):
-            found[lesson] = best
-            del orphans[best]
-    return found
+        if doc is not None:
+            wanted[lesson] = {nfc(u.text) for u in doc.units if not u.shared}
+    return {lesson: by_name[name] for lesson, name in renames.pair(wanted, orphans).items()}
 
 
 def _changes(r: RunState, lang: str, read: dict[str, tuple[Record, ...]], terms: list[glossary.Term]) -> None:

@@ -125,8 +125,19 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "fmt-refused", _W, _FAILED, "a lesson `pipeline fmt` leaves as it is: formatting would change more than layout"
     ),
-    Rule("orphan-catalog", _W, _FAILED, "a catalog whose lesson is gone, kept with its translations"),
-    Rule("renamed", _I, _OK, "a lesson renamed: its catalog migrated to the new name"),
+    Rule(
+        "orphan-catalog",
+        _E,
+        _FAILED,
+        "a catalog whose lesson is gone and that no renamed lesson took: `check` fails when it holds "
+        "translators' work (`update` and `rebuild` keep it and warn), and only informs when it holds none",
+    ),
+    Rule(
+        "renamed",
+        _I,
+        _OK,
+        "a lesson renamed or moved: the orphaned catalog sharing at least half its text migrated to the new name",
+    ),
     Rule("memory-fill", _I, _OK, "`update` translated entries from the translation memory, marked `# tm: exact match`"),
     Rule("concurrent-edit", _I, _OK, "a catalog a translator saved while the run worked: merged from the new file"),
 )

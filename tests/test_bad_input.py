@@ -349,9 +349,9 @@ CASES: dict[str, Case] = {
     "catalog-lesson-gone": Case(
         lambda root, outside: (root / "content" / "bai_x.md").unlink(),
         (
-            ("update", 0, f"{X}:1: warning: catalog whose lesson is gone; kept with its translations"),
+            ("update", 0, f"{X}:1: info: catalog of no lesson, holding no translation: delete this file"),
             ("build", 0, None),
-            ("rebuild", 0, f"{X}:1: warning: catalog whose lesson is gone; kept with its translations"),
+            ("rebuild", 0, f"{X}:1: info: catalog of no lesson, holding no translation: delete this file"),
         ),
         kept=(X,),
     ),
