@@ -79,7 +79,7 @@ def vietnamese(text: str) -> bool:
     if has_vietnamese(prose(text)):
         return True
     strong, _ = _words()
-    return any(w.lower() in strong for w in _split(text))
+    return any(len(w) > 1 and w.lower() in strong for w in _split(text))  # "O(n)", "l o w": variables
 
 
 def neutral(text: str) -> bool:
