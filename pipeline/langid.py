@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .markdown import protected_spans
@@ -74,28 +74,36 @@ def _split(text: str) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=1 << 16)
+def _kind(text: str) -> str:
+    """"vietnamese", "neutral", "english" or "other", judged once per text."""
+    if has_vietnamese(prose(text)):
+        return "vietnamese"
+    strong, known = _words()
+    words = _split(text)
+    if any(len(w) > 1 and w.lower() in strong for w in words):  # "O(n)", "l o w": variables
+        return "vietnamese"
+    if all(len(w) == 1 for w in words):
+        return "neutral"
+    # English prose: every word an English word or a capitalised name (Copilot, Adam).
+    return "english" if all(len(w) == 1 or w[0].isupper() or w.lower() in known for w in words) else "other"
+
+
 def vietnamese(text: str) -> bool:
     """The unit is Vietnamese: a diacritic, or a bare Vietnamese syllable."""
-    if has_vietnamese(prose(text)):
-        return True
-    strong, _ = _words()
-    return any(len(w) > 1 and w.lower() in strong for w in _split(text))  # "O(n)", "l o w": variables
+    return _kind(text) == "vietnamese"
 
 
 def neutral(text: str) -> bool:
     """The same in every language: numbers, names, identifiers, formulas,
     code and URLs, and no word (a one-letter word is a variable)."""
-    return all(len(w) == 1 for w in _split(text)) and not has_vietnamese(text)
+    return _kind(text) == "neutral"
 
 
 def english(text: str) -> bool:
     """English prose: not Vietnamese, and every word an English word or a
-    capitalised name (Copilot, Adam)."""
-    words = _split(text)
-    if not words or vietnamese(text):
-        return False
-    _, known = _words()
-    return all(len(w) == 1 or w[0].isupper() or w.lower() in known for w in words)
+    capitalised name."""
+    return _kind(text) == "english"
 
 
 def is_english(lang: str) -> bool:
@@ -107,4 +115,5 @@ def copyable(msgid: str, lang: str, source_lang: str = "vi") -> bool:
     neutral, or English prose going into English."""
     if source_lang != "vi" or lang == source_lang:
         return False
-    return neutral(msgid) or (is_english(lang) and english(msgid))
+    kind = _kind(msgid)
+    return kind == "neutral" or (kind == "english" and is_english(lang))
