@@ -192,6 +192,7 @@ def pseudo(
 
 
 def _pseudo(root: Path | str, lang: str, progress: Progress) -> Report:
+    from . import languages
     from .assemble import splice
     from .formatting import repad_tables
     from .project import Project
@@ -200,6 +201,7 @@ def _pseudo(root: Path | str, lang: str, progress: Progress) -> Report:
     project = Project(root)
     report = Report(lessons=len(project.lessons))
     report.findings.extend(project.found)
+    languages.check_form(lang, "--lang")  # it names a folder
     if lang in (project.config.source_lang, *project.config.languages):
         raise PipelineError("--lang", 0, f"{lang!r} is a real language of the project: pick a pseudo one (qps)")
     out_dir = project.config.build / lang

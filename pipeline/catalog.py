@@ -19,29 +19,13 @@ from typing import Protocol
 from rapidfuzz import fuzz, process
 
 from . import glossary as glossary_mod
-from . import langid
+from . import langid, languages
 from .checks import Entry as checks_Entry
 from .memory import Memory, Record
 from .model import Catalog as Catalog
 from .model import Entry as Entry
 from .text import nfc
 
-PLURAL_FORMS = {
-    "vi": "nplurals=1; plural=0;",
-    "en": "nplurals=2; plural=(n != 1);",
-    "fr": "nplurals=2; plural=(n > 1);",
-    "de": "nplurals=2; plural=(n != 1);",
-    "ja": "nplurals=1; plural=0;",
-    "zh": "nplurals=1; plural=0;",
-}
-LANGUAGE_NAMES = {
-    "vi": "Vietnamese",
-    "en": "English",
-    "fr": "French",
-    "de": "German",
-    "ja": "Japanese",
-    "zh": "Chinese",
-}
 _WS = re.compile(r"\s+")
 
 
@@ -147,12 +131,12 @@ def _header(pot: Catalog, old: Catalog | None, lang: str) -> tuple[str, dict[str
         "POT-Creation-Date": created,
         "PO-Revision-Date": meta.get("PO-Revision-Date", created),
         "Last-Translator": meta.get("Last-Translator", ""),
-        "Language-Team": meta.get("Language-Team", LANGUAGE_NAMES.get(lang, lang)),
+        "Language-Team": meta["Language-Team"] if "Language-Team" in meta else languages.english_name(lang),
         "Language": lang,
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
-        "Plural-Forms": meta.get("Plural-Forms", PLURAL_FORMS.get(lang, "nplurals=2; plural=(n != 1);")),
+        "Plural-Forms": meta["Plural-Forms"] if "Plural-Forms" in meta else languages.plural_forms(lang),
         "X-Source-Language": pot.metadata.get("X-Source-Language", ""),
         "X-Source-File": ref,
     }
@@ -161,8 +145,7 @@ def _header(pot: Catalog, old: Catalog | None, lang: str) -> tuple[str, dict[str
     ordered = {key: fresh.get(key, value) for key, value in meta.items()}
     ordered.update((key, value) for key, value in fresh.items() if key not in ordered)
     fresh = ordered
-    name = LANGUAGE_NAMES.get(lang, lang)
-    header = old.header if old is not None and old.header else f"{name} translation of {ref}."
+    header = old.header if old is not None and old.header else f"{languages.english_name(lang)} translation of {ref}."
     return header, fresh
 
 

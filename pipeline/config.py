@@ -19,6 +19,10 @@ DEFAULT_REGIONS = (
     ("<!-- Aero-Navigation-Start -->", "<!-- Aero-Navigation-End -->"),
     ("<!-- Aero-Footer-Start -->", "<!-- Aero-Footer-End -->"),
 )
+# Project-Id-Version when pyproject.toml names no project: a constant, never
+# the folder's name, or a clone under another name would find every catalog
+# stale.
+DEFAULT_PROJECT = "course"
 
 _KNOWN = {
     "source_lang",
@@ -46,7 +50,7 @@ class Config:
     content_dir: str = "content"
     locales_dir: str = "locales"
     build_dir: str = "build"
-    project: str = ""
+    project: str = DEFAULT_PROJECT
     line_numbers: bool = False  # line numbers in `#:` references churn diffs
     fuzzy_threshold: float = 60.0  # msgmerge-style match within a lesson
     tm_threshold: float = 90.0  # close match from anywhere else
@@ -56,8 +60,9 @@ class Config:
     # `pipeline check` fails under these: {"en": 90, "en/01_module": 100}.
     min_coverage: dict[str, float] = field(default_factory=dict)
     mojibake: str = "warning"  # or "error": how `check` rates mojibake
-    # Built lessons below this coverage carry the whole source, with a notice.
-    min_lesson_coverage: float = 50.0
+    # Built lessons below this coverage carry the whole source, with a notice;
+    # 0: every translation is shown, the notice says how much there is.
+    min_lesson_coverage: float = 0.0
     # Notices per target language: {"en": {"partial": "...", "source": "..."}}.
     notices: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -80,6 +85,7 @@ def load(root: Path) -> Config:
     pyproject = root / "pyproject.toml"
     table: dict[str, object] = {}
     source = ""
+    name: object = None
     if pyproject.is_file():
         try:
             source = pyproject.read_text(encoding="utf-8")
@@ -87,6 +93,7 @@ def load(root: Path) -> Config:
         except (tomllib.TOMLDecodeError, UnicodeError) as exc:
             raise PipelineError(str(pyproject), _toml_line(exc), f"cannot read settings: {exc}") from None
         table = data.get("tool", {}).get("pipeline", {})
+        name = data.get("project", {}).get("name") if isinstance(data.get("project"), dict) else None
     unknown = sorted(set(table) - _KNOWN)
     if unknown:
         raise PipelineError(
@@ -95,7 +102,9 @@ def load(root: Path) -> Config:
             f"unknown setting(s) in [tool.pipeline]: {', '.join(unknown)}; known: {', '.join(sorted(_KNOWN))}",
         )
     # Any: each value's type is checked here, at run time, key by key.
-    values: dict[str, Any] = {"root": root, "project": root.name}
+    values: dict[str, Any] = {"root": root}
+    if isinstance(name, str) and name.strip():
+        values["project"] = name  # [project] name; [tool.pipeline] project comes first
     for key, value in table.items():
         if not _right_type(key, value):
             raise PipelineError(
@@ -111,6 +120,14 @@ def load(root: Path) -> Config:
             raise PipelineError(
                 str(pyproject), _key_line(source, key), f"[tool.pipeline] {key} has a bad value: {value!r}"
             )
+        if key in ("languages", "source_lang"):
+            bad = next((code for code in (value if isinstance(value, list) else [value]) if not _code(code)), None)
+            if bad is not None:
+                raise PipelineError(
+                    str(pyproject),
+                    _key_line(source, key),
+                    f"[tool.pipeline] {key}: {bad!r} is not a language code like fr, pt_BR, zh_Hant or sr@latin",
+                )
         values[key] = tuple(value) if key == "languages" and isinstance(value, list) else value
     config = Config(**values)
     if config.source_lang in config.languages:
@@ -143,6 +160,14 @@ def _right_type(key: str, value: object) -> bool:
         isinstance(value, list)
         and all(isinstance(p, list) and len(p) == 2 and all(isinstance(m, str) and m for m in p) for p in value)
     )
+
+
+def _code(code: object) -> bool:
+    """Whether a configured language is shaped like one: it names folders.
+    Its form only: a language CLDR does not know may be chosen on purpose."""
+    from .languages import well_formed  # not at import: `pipeline --help` reads no settings
+
+    return isinstance(code, str) and well_formed(code)
 
 
 def _key_line(source: str, key: str) -> int:

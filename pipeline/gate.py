@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import catalog, checks, engine, glossary, rules, stats
+from . import catalog, checks, engine, glossary, languages, rules, stats
 from .errors import Finding, PipelineError
 from .job import SHARED, Steps, read_catalog
 from .project import Project
@@ -154,7 +154,7 @@ def check(root: Path | str, langs: Iterable[str] | None, min_coverage: float | N
     problems: list[Finding] = []
     for lang in chosen:
         olds = _olds(project, lang, problems)
-        plural = catalog.PLURAL_FORMS.get(lang)
+        plural = languages.plural_forms(lang) if languages.known(lang) else None
         for path, po in olds.items():
             shown = project.shown(path)
             findings += checks.header_findings(shown, dict(po.metadata), lang, plural)

@@ -76,7 +76,7 @@ def _split(text: str) -> list[str]:
 
 @lru_cache(maxsize=1 << 16)
 def _kind(text: str) -> str:
-    """"vietnamese", "neutral", "english" or "other", judged once per text."""
+    """ "vietnamese", "neutral", "english" or "other", judged once per text."""
     if has_vietnamese(prose(text)):
         return "vietnamese"
     strong, known = _words()

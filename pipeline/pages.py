@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .assemble import splice
-from .catalog import LANGUAGE_NAMES
 from .config import Config
 from .errors import Finding
 from .formatting import repad_tables
+from .languages import english_name
 from .segments import Document, Unit
 from .text import nfc
 
@@ -34,24 +34,32 @@ def page(
 
 
 def _with_notice(doc: Document, text: str, translated: int, total: int, lang: str, config: Config) -> str:
-    """A partly translated lesson says so at its top; a barely translated
-    one is shown whole in the source language, saying so."""
+    """A lesson not fully translated says so at its top, and how much of it
+    is; one below ``min_lesson_coverage`` is shown whole in the source
+    language. The settings' notices replace ours ("" for none)."""
     percent = 100.0 * translated / total if total else 100.0
     if percent >= 100.0:
         return text
-    source_name = LANGUAGE_NAMES.get(config.source_lang, config.source_lang)
-    wording = {
-        "partial": f"> ⚠️ This lesson is partly translated; untranslated passages are shown in {source_name}.",
-        "source": f"> ⚠️ This lesson is not translated yet; it is shown in {source_name}.",
-    }
-    wording.update(config.notices.get(lang, {}))
-    if percent < config.min_lesson_coverage:
+    shown = max(1, int(percent)) if translated else 0  # never "0%" for some, never "100%" for not all
+    hidden = percent < config.min_lesson_coverage
+    if hidden:
         text = doc.text
-        notice = wording["source"]
+    notice = config.notices.get(lang, {}).get("source" if hidden or not translated else "partial")
+    if notice is None:
+        notice = _notice(shown, hidden, english_name(config.source_lang))
     else:
-        notice = wording["partial"]
+        notice = notice.replace("{percent}", str(shown))
     if not notice:
         return text
     at = doc.body_start
     newline = "\r\n" if "\r\n" in doc.text[:200] else "\n"
     return text[:at] + notice + newline + newline + text[at:]
+
+
+def _notice(percent: int, hidden: bool, source: str) -> str:
+    """Our notice, worded for what the page holds."""
+    if not percent:
+        return f"> ⚠️ This lesson is not translated yet; it is shown in {source}."
+    if hidden:
+        return f"> ⚠️ This lesson is only {percent}% translated; it is shown in {source}."
+    return f"> ⚠️ This lesson is {percent}% translated; the rest is shown in {source}."

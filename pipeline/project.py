@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import files, lessons
+from . import files, languages, lessons
 from .config import Config, load
 from .errors import Finding, PipelineError
 from .files import Stat, content_hash
@@ -131,13 +131,17 @@ class Project:
         return found
 
     def langs(self, only: Iterable[str] | None) -> list[str]:
+        """The target languages of a run: ``only`` (``--lang``) or the
+        configured ones. A language given that the settings do not list is
+        taken when CLDR knows it (``--lang fr`` needs no pyproject.toml);
+        its code becomes folder names, so anything else is refused."""
         chosen = list(only) if only else list(self.config.languages)
         for lang in chosen:
+            if lang == self.config.source_lang:
+                raise PipelineError("--lang", 0, f"{lang!r} is the source language: build/{lang}/ is always written")
             if lang not in self.config.languages:
-                raise PipelineError(
-                    "pyproject.toml", 0, f"unknown language {lang!r}; configured: {', '.join(self.config.languages)}"
-                )
-        return chosen
+                languages.validate(lang, "--lang")
+        return list(dict.fromkeys(chosen))
 
     def catalogs(self, lang: str, known: Iterable[str] | None = None) -> list[Path]:
         """Every catalog of a language, in path order (``known``: the files

@@ -80,7 +80,7 @@ def test_header_is_complete(project: Project) -> None:
     assert meta["Language"] == "en"
     assert meta["Content-Type"] == "text/plain; charset=UTF-8"
     assert meta["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
-    assert meta["Project-Id-Version"] == root.name
+    assert meta["Project-Id-Version"] == "course"  # no pyproject.toml: a constant, never the folder
     assert meta["POT-Creation-Date"] == "2026-01-01 00:00+0000"
 
 

@@ -17,7 +17,7 @@ Project = Callable[[dict[str, str]], Path]
 runner = CliRunner()
 LESSON = "# Bài học\n\nĐoạn văn có $x$ và `mã`.\n"
 NOT_YET = "> ⚠️ This lesson is not translated yet; it is shown in Vietnamese.\n\n"
-PARTLY = "> ⚠️ This lesson is partly translated; untranslated passages are shown in Vietnamese.\n\n"
+PARTLY = "> ⚠️ This lesson is 50% translated; the rest is shown in Vietnamese.\n\n"
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -95,11 +95,55 @@ def test_broken_catalog_is_reported_and_never_overwritten(project: Project) -> N
     assert (root / "build" / "en" / "m" / "b.md").is_file()
 
 
-def test_unknown_language_is_a_usage_error(project: Project) -> None:
+@pytest.mark.parametrize("lang", ["fr", "pt_BR", "sr@latin", "zh_Hant"])
+def test_any_language_cldr_knows_works_without_settings(project: Project, lang: str) -> None:
     root = project({"m/a.md": LESSON})
-    code, _, err = run("update", "--root", str(root), "--lang", "fr")
+    code, out, err = run("rebuild", "--root", str(root), "--lang", lang)
+    assert (code, err) == (0, ""), err
+    assert f"{lang} 0.0% translated (0/2)" in out
+    po = polib.pofile(str(root / "locales" / lang / "m" / "a.po"))
+    assert po.metadata["Language"] == lang
+    assert (root / "build" / lang / "m" / "a.md").read_text(encoding="utf-8") == NOT_YET + LESSON
+    assert not (root / "locales" / "en").exists()  # only the language asked for
+    assert run("check", "--root", str(root), "--lang", lang)[0] == 0
+    assert run("stats", "--root", str(root), "--lang", lang, "--format", "csv")[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "complaint"),
+    [
+        ("../etc", "'../etc' is not a language code"),
+        ("en/..", "'en/..' is not a language code"),
+        ("a b", "'a b' is not a language code"),
+        ("", "'' is not a language code"),
+        ("pt-BR", "'pt-BR' is not a language code like fr, pt_BR, zh_Hant or sr@latin (did you mean 'pt_BR'?)"),
+        ("xx", "'xx' is not a language CLDR knows; to use it anyway, add it to [tool.pipeline] languages"),
+        ("vi", "'vi' is the source language"),
+    ],
+)
+def test_a_bad_lang_is_a_usage_error_naming_it(project: Project, lang: str, complaint: str) -> None:
+    root = project({"m/a.md": LESSON})
+    for command in ("rebuild", "update", "build", "check", "stats"):
+        code, _, err = run(command, "--root", str(root), "--lang", lang)
+        assert code == 2, command
+        assert f"--lang: error: {complaint}" in err, command
+    assert not (root / "locales").exists() and not (root / "build").exists()  # nothing written
+
+
+def test_a_configured_language_cldr_does_not_know_is_taken(project: Project) -> None:
+    root = project({"m/a.md": LESSON})
+    (root / "pyproject.toml").write_text('[tool.pipeline]\nlanguages = ["en", "xx"]\n', encoding="utf-8")
+    code, _, err = run("rebuild", "--root", str(root), "--lang", "xx")
+    assert (code, err) == (0, "")
+    assert polib.pofile(str(root / "locales" / "xx" / "m" / "a.po")).metadata["Language"] == "xx"
+
+
+def test_pseudo_lang_is_a_code_too(project: Project) -> None:
+    root = project({"m/a.md": LESSON})
+    code, _, err = run("pseudo", "--root", str(root), "--lang", "../qps")
     assert code == 2
-    assert "unknown language 'fr'; configured: en" in err
+    assert "--lang: error: '../qps' is not a language code" in err
+    assert not (root / "build").exists()
 
 
 def test_missing_content_folder(tmp_path: Path) -> None:
@@ -126,6 +170,8 @@ def test_bad_settings_name_the_file(project: Project) -> None:
         ('languages = "en"', "languages has the wrong type: 'en'"),
         ("min_coverage = { en = 'all' }", "min_coverage has a bad value"),
         ('mojibake = "fatal"', "mojibake has a bad value: 'fatal'"),
+        ('languages = ["en", "../x"]', "languages: '../x' is not a language code"),
+        ('source_lang = "vi/.."', "source_lang: 'vi/..' is not a language code"),
     ],
 )
 def test_a_setting_of_the_wrong_kind_names_its_line(project: Project, setting: str, complaint: str) -> None:

@@ -1,4 +1,5 @@
-"""Partly translated lessons say so; barely translated ones show the source."""
+"""Lessons not fully translated say so, and how much; below min_lesson_coverage
+(none by default) they show the source."""
 
 from __future__ import annotations
 
@@ -38,17 +39,43 @@ def test_partly_translated_lesson_says_so_below_its_front_matter(project: Projec
     _translate(root, {"Một": "One", "Đoạn hai.": "Two.", "Đoạn ba.": "Three."})
     assert _built(root) == (
         "---\ntitle: Bài\n---\n"
-        "> ⚠️ This lesson is partly translated; untranslated passages are shown in Vietnamese.\n\n"
+        "> ⚠️ This lesson is 75% translated; the rest is shown in Vietnamese.\n\n"
         "# One\n\nTwo.\n\nThree.\n\nĐoạn bốn.\n"
     )
 
 
-def test_below_the_threshold_the_whole_source_is_shown(project: Project) -> None:
+def test_every_translation_is_shown_by_default(project: Project) -> None:
     root = project({"a.md": LESSON})
     api.rebuild(root)
-    _translate(root, {"Một": "One"})  # 25% < 50% by default
+    _translate(root, {"Một": "One"})
+    assert _built(root) == (
+        "---\ntitle: Bài\n---\n> ⚠️ This lesson is 25% translated; the rest is shown in Vietnamese.\n\n"
+        "# One\n\nĐoạn hai.\n\nĐoạn ba.\n\nĐoạn bốn.\n"
+    )
+
+
+def test_an_untranslated_lesson_says_so(project: Project) -> None:
+    root = project({"a.md": LESSON})
     assert _built(root) == (
         "---\ntitle: Bài\n---\n> ⚠️ This lesson is not translated yet; it is shown in Vietnamese.\n\n"
+        "# Một\n\nĐoạn hai.\n\nĐoạn ba.\n\nĐoạn bốn.\n"
+    )
+
+
+def test_a_sliver_is_never_0_percent(project: Project) -> None:
+    root = project({"a.md": "# Một\n\n" + "".join(f"Đoạn số {n}.\n\n" for n in range(200))})
+    api.rebuild(root)
+    _translate(root, {"Một": "One"})  # 1 of 201: 0.5%
+    assert "> ⚠️ This lesson is 1% translated; the rest is shown in Vietnamese." in _built(root)
+
+
+def test_below_the_threshold_the_whole_source_is_shown(project: Project) -> None:
+    root = project({"a.md": LESSON})
+    (root / "pyproject.toml").write_text("[tool.pipeline]\nmin_lesson_coverage = 50\n", encoding="utf-8")
+    api.rebuild(root)
+    _translate(root, {"Một": "One"})  # 25% < 50%
+    assert _built(root) == (
+        "---\ntitle: Bài\n---\n> ⚠️ This lesson is only 25% translated; it is shown in Vietnamese.\n\n"
         "# Một\n\nĐoạn hai.\n\nĐoạn ba.\n\nĐoạn bốn.\n"
     )
 
@@ -62,5 +89,19 @@ def test_notices_and_threshold_are_configurable(project: Project) -> None:
     api.rebuild(root)
     _translate(root, {"Một": "One"})
     assert _built(root) == "---\ntitle: Bài\n---\n> Draft.\n\n# One\n\nĐoạn hai.\n\nĐoạn ba.\n\nĐoạn bốn.\n"
-    (root / "pyproject.toml").write_text('[tool.pipeline.notices.en]\npartial = ""\nsource = ""\n', encoding="utf-8")
-    assert _built(root) == LESSON  # notices off: the source as it is, below the default 50%
+    (root / "pyproject.toml").write_text(
+        '[tool.pipeline]\nmin_lesson_coverage = 50\n\n[tool.pipeline.notices.en]\npartial = ""\nsource = ""\n',
+        encoding="utf-8",
+    )
+    assert _built(root) == LESSON  # notices off: the source as it is, below 50%
+
+
+def test_a_set_notice_may_say_how_much(project: Project) -> None:
+    root = project({"a.md": LESSON})
+    (root / "pyproject.toml").write_text(
+        '[tool.pipeline.notices.en]\npartial = "> {percent}% done."\nsource = "> Nothing yet ({percent}%)."\n',
+        encoding="utf-8",
+    )
+    assert _built(root).startswith("---\ntitle: Bài\n---\n> Nothing yet (0%).\n\n# Một\n")
+    _translate(root, {"Một": "One", "Đoạn hai.": "Two."})
+    assert _built(root).startswith("---\ntitle: Bài\n---\n> 50% done.\n\n# One\n")
