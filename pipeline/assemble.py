@@ -28,6 +28,7 @@ class Assembled:
     translated: int = 0
     total: int = 0
     findings: list[Finding] = field(default_factory=list)
+    refused: list[int] = field(default_factory=list)  # the unit of each finding (its index)
 
 
 def span_texts(text: str, spans: Iterable[Span]) -> Counter[str]:
@@ -110,18 +111,10 @@ def splice(
             translation = translation.strip()  # edge whitespace is never meaningful
             if not translation:
                 continue
-            unsafe = introduced(unit.text, translation)
-            if unsafe:
-                result.findings.append(
-                    _refusal(path, unit, f"adds {', '.join(unsafe)} not in the source", "active-content")
-                )
-                continue
-            problem = _span_problem(doc, unit, translation)
-            if problem is not None:
-                result.findings.append(_refusal(path, unit, f"changes protected text ({problem})", "protected-span"))
-                continue
-            if unit.in_table and _splits_cell(doc, translation):
-                result.findings.append(_refusal(path, unit, "holds a bare `|` (write `\\|`)", "structure"))
+            refusal = _refused(doc, unit, translation)
+            if refusal is not None:
+                result.findings.append(_refusal(path, unit, *refusal))
+                result.refused.append(index)
                 continue
         chosen[index] = translation
     text = _render(doc, chosen)
@@ -138,11 +131,25 @@ def splice(
                 result.findings.append(
                     _refusal(path, doc.units[index], "would change the lesson's Markdown structure", "structure")
                 )
+                result.refused.append(index)
         chosen = kept
         text = _render(doc, chosen)
     result.text = text
     result.translated = len(chosen)
     return result
+
+
+def _refused(doc: Document, unit: Unit, translation: str) -> tuple[str, str] | None:
+    """Why one unit's translation is refused on its own (why, rule), or None."""
+    unsafe = introduced(unit.text, translation)
+    if unsafe:
+        return f"adds {', '.join(unsafe)} not in the source", "active-content"
+    problem = _span_problem(doc, unit, translation)
+    if problem is not None:
+        return f"changes protected text ({problem})", "protected-span"
+    if unit.in_table and _splits_cell(doc, translation):
+        return "holds a bare `|` (write `\\|`)", "structure"
+    return None
 
 
 def _refusal(path: str, unit: Unit, why: str, rule: str) -> Finding:

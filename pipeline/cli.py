@@ -254,9 +254,10 @@ def stats_command(
 
 def _stats_table(rows: list[stats.Row], source_lang: str, by: str) -> Table:
     unit = "syllables" if source_lang == "vi" else "words"
-    table = Table(title="Translation coverage", caption="coverage counts translated and copied units, never fuzzy")
+    caption = "coverage counts translated and copied units, never fuzzy or refused"
+    table = Table(title="Translation coverage", caption=caption)
     table.add_column(by.capitalize())
-    for name in ("Coverage", "Translated", "Copied", "Fuzzy", "Untranslated", "Obsolete", f"Source {unit}"):
+    for name in ("Coverage", "Translated", "Copied", "Fuzzy", "Refused", "Untranslated", "Obsolete", f"Source {unit}"):
         table.add_column(name, justify="right")
     for row in rows:
         t = row.tally
@@ -264,7 +265,7 @@ def _stats_table(rows: list[stats.Row], source_lang: str, by: str) -> Table:
         table.add_row(
             label,
             f"{t.percent():.1f}%",
-            *(str(t.units[s]) for s in ("translated", "copied", "fuzzy", "untranslated")),
+            *(str(t.units[s]) for s in stats.STATUSES),
             str(t.obsolete),
             f"{t.words['translated'] + t.words['copied']}/{t.total_words}",
         )

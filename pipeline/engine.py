@@ -19,7 +19,7 @@ from collections.abc import Generator
 from dataclasses import replace
 from pathlib import Path
 
-from . import catalog, files, plan, pool, renames, rules
+from . import catalog, files, locate, plan, pool, renames, rules
 from . import po as po_io
 from .cache import CatalogRecord, Known, LessonRecord, Records, SharedUnit
 from .errors import Finding
@@ -27,7 +27,7 @@ from .files import UNREADABLE, content_hash
 from .job import SHARED, Context, Lang, LessonResult, Steps, read_catalog, run_lesson, template_file, update_catalog
 from .plan import Cached, RunState
 from .project import Project, Wrote, read_failed
-from .report import Coverage, Progress, Report, Silent
+from .report import Coverage, Findings, Progress, Report, Silent
 
 SHARED_NAME = "the boilerplate shared by all lessons"
 _IO_FAULTS = rules.known("read-failed", "write-failed")
@@ -65,6 +65,8 @@ def run(
                 shared_units += [(u, lesson) for u in record.shared]
             r.progress.advance()
     _shared(r, ctx, shared_units)
+    # refusals of shared units named at the shared catalog's line, now that it is made
+    r.report.findings = Findings(locate.shared_entries(project, langs, r.report.findings))
     r.progress.advance()
     _finish(r)
     return r.report, r.records, r.files

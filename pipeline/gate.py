@@ -12,9 +12,10 @@ import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import catalog, checks, engine, glossary, languages, rules, stats
+from . import catalog, checks, engine, glossary, languages, locate, pages, rules, stats
+from .cache import Key
 from .errors import Finding, PipelineError
-from .job import SHARED, Steps, read_catalog
+from .job import SHARED, Steps, finder, read_catalog
 from .project import Project
 from .report import Report
 from .segments import Unit
@@ -38,25 +39,48 @@ def units(project: Project, name: str) -> list[Unit]:
 
 
 def tallies(project: Project, langs: list[str], into: list[Finding]) -> dict[tuple[str, str], stats.Tally]:
-    """Per (language, catalog name): fresh units counted by catalog status."""
+    """Per (language, catalog name): fresh units counted by catalog status,
+    a translation the build refuses apart from the translated ones."""
     out: dict[tuple[str, str], stats.Tally] = {}
     for lang in langs:
+        pos: dict[str, catalog.Catalog | None] = {}
         for name in [*project.lessons, SHARED]:
+            path = project.catalog_path(name, lang)
+            _, pos[name], problem = read_catalog(path, project.shown(path))
+            if problem is not None:
+                into.append(problem)
+        refused = _refused(project, lang, pos)
+        for name, po in pos.items():
             fresh: dict[tuple[str | None, str], Unit] = {}
             for unit in units(project, name):
                 fresh.setdefault((unit.context, nfc(unit.text)), unit)
-            path = project.catalog_path(name, lang)
-            _, po, problem = read_catalog(path, project.shown(path))
-            if problem is not None:
-                into.append(problem)
             if name == SHARED and not fresh and po is None:
                 continue
             known = catalog.states(po, lang, project.config.source_lang)
             tally = stats.Tally(obsolete=catalog.stale_count(po, set(fresh)))
             for key, unit in fresh.items():
                 status = known.get(key, "untranslated")
+                status = "refused" if status == "translated" and key in refused[name] else status
                 tally.add("copied" if status == catalog.COPIED else status, stats.words(unit.text, unit.spans))
             out[(lang, name)] = tally
+    return out
+
+
+def _refused(project: Project, lang: str, pos: dict[str, catalog.Catalog | None]) -> dict[str, set[Key]]:
+    """Per catalog name, the keys whose translation a build of these
+    catalogs refuses on some page (the build's own judgement)."""
+    out: dict[str, set[Key]] = {name: set() for name in pos}
+    shared_po = pos[SHARED]
+    source = project.config.source_lang
+    shared: dict[Key, str | None] = dict(catalog.translations(shared_po, lang, source)) if shared_po is not None else {}
+    for lesson in project.lessons:
+        doc, _ = project.document(lesson)
+        po = pos[lesson]
+        own = catalog.translations(po, lang, source) if po is not None else {}
+        if doc is None or not (own or (shared and any(u.shared for u in doc.units))):
+            continue
+        for unit in pages.refused(doc, finder(own, shared)):
+            out[SHARED if unit.shared else lesson].add((unit.context, nfc(unit.text)))
     return out
 
 
@@ -107,11 +131,12 @@ def _misses(
 ) -> list[Finding]:
     findings: list[Finding] = []
     for path, po in olds.items():
+        found: list[Finding] = []
         for entry in catalog.entries(po, lang, project.config.source_lang):
             if entry.fuzzy or not entry.msgstr:
                 continue
             for term in glossary.misses(terms, entry.msgid, entry.msgstr):
-                findings.append(
+                found.append(
                     Finding(
                         project.shown(path),
                         entry.line,
@@ -120,7 +145,19 @@ def _misses(
                         "warning",
                     )
                 )
+        findings += _at_entries(project, lang, path, found)
     return findings
+
+
+def _at_entries(project: Project, lang: str, path: Path, findings: list[Finding]) -> list[Finding]:
+    """Findings of a catalog's entries named as a build's refusals are: at
+    the msgid's line, with the lesson line that uses the entry."""
+    if not findings:
+        return findings
+    name = next((x for x in [*project.lessons, SHARED] if project.catalog_path(x, lang) == path), None)
+    return locate.at_entries(
+        findings, locate.read(path, project.shown(path)), lambda: locate.uses(project, name) if name else {}
+    )
 
 
 def glossary_misses(root: Path | str, langs: Iterable[str] | None) -> list[Finding]:
@@ -158,8 +195,10 @@ def check(root: Path | str, langs: Iterable[str] | None, min_coverage: float | N
         for path, po in olds.items():
             shown = project.shown(path)
             findings += checks.header_findings(shown, dict(po.metadata), lang, plural)
-            entries = catalog.entries(po, lang, project.config.source_lang)
-            findings += checks.entry_findings(shown, entries, lang, project.config.source_lang)
+            found = checks.entry_findings(
+                shown, catalog.entries(po, lang, project.config.source_lang), lang, project.config.source_lang
+            )
+            findings += _at_entries(project, lang, path, found)
         findings += _misses(project, lang, _terms(project, lang, problems), olds)
     findings += _broken_links(project)
     findings += _coverage(project, chosen, min_coverage)
@@ -207,10 +246,14 @@ def _coverage(project: Project, langs: list[str], floor: float | None) -> list[F
                     0,
                     "coverage",
                     f"{what} is {row.tally.percent():.1f}% translated, under the {wanted:g}% required: "
-                    f"translate {row.tally.units['untranslated'] + row.tally.units['fuzzy']} more units",
+                    f"translate {_missing(row.tally)} more units",
                 )
             )
     return findings
+
+
+def _missing(tally: stats.Tally) -> int:
+    return tally.units["untranslated"] + tally.units["fuzzy"] + tally.units["refused"]
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalog, files, glossary, lessons
+from . import catalog, files, glossary, lessons, locate
 from . import po as po_io
 from .cache import CatalogRecord, Key, LessonRecord, PageRecord, SharedUnit
 from .errors import Finding, PipelineError
 from .files import content_hash, decode
 from .memory import Record
-from .pages import page
+from .pages import Where, page
 from .project import Conflict, Project, Wrote, read_failed
 from .sameness import same_content, same_structure
 from .segments import Document, Unit
@@ -207,7 +207,11 @@ def run_lesson(lesson: str, ctx: Context) -> LessonResult:
             digest, po, problem = read_catalog(cpath, project.shown(cpath))
             if problem is not None:
                 findings.append(problem)
-            own = catalog.translations(po, lang.code, ctx.settings.source_lang) if po is not None else {}
+            own = (
+                locate.Published(po, lang.code, ctx.settings.source_lang, locate.in_file(cpath, project.shown(cpath)))
+                if po is not None
+                else {}
+            )
         if not steps.build:
             continue
         target = project.page_path(lesson, lang.code)
@@ -216,7 +220,7 @@ def run_lesson(lesson: str, ctx: Context) -> LessonResult:
                 put(target, raw)  # refused at extract (mojibake): shown as it is
             continue
         shared = lang.shared.values(u for u in doc.units if u.shared)
-        text, spliced = page(doc, shown, project.config, lang.code, _finder(own, shared))
+        text, spliced = page(doc, shown, project.config, lang.code, finder(own, shared), _where(project, lang, own))
         findings += spliced
         done = put(target, text.encode("utf-8"))
         if done is not None:
@@ -250,13 +254,27 @@ def template_file(
     return pot, None
 
 
-def _finder(own: dict[Key, str], shared: dict[Key, str | None]) -> Callable[[Unit, Key], str | None]:
-    """A unit's translation: from the shared table if it is boilerplate."""
+def finder(own: dict[Key, str], shared: dict[Key, str | None]) -> Callable[[Unit, Key], str | None]:
+    """A unit's translation: from the shared table if it is boilerplate
+    (the build's lookup, which `stats` judges refusals with too)."""
 
     def find(unit: Unit, key: Key) -> str | None:
         return shared.get(key) if unit.shared else own.get(key)
 
     return find
+
+
+def _where(project: Project, lang: Lang, own: dict[Key, str]) -> Where:
+    """Where a refused unit's translation is: its entry in the lesson's
+    catalog, or the shared catalog (made after the pages: the engine names
+    the entry's line, :func:`pipeline.locate.shared_entries`)."""
+
+    def where(unit: Unit, key: Key) -> tuple[str, int] | None:
+        if unit.shared:
+            return project.shown(project.catalog_path(SHARED, lang.code)), 0
+        return (own.lines.path, own.lines.line(key)) if isinstance(own, locate.Published) else None
+
+    return where
 
 
 def _publishable_as_is(raw: bytes) -> bool:
@@ -305,12 +323,13 @@ def update_catalog(
             # layout); or a check, which judges the catalog as committed:
             # what an update could fill from the memory is offered, not due.
             po, done, problem = old, Wrote(shown, digest, None, False), None
+            lines = locate.in_file(path, shown)
         else:
+            data = po_io.dumps(po).encode("utf-8")
+            lines = locate.in_dump(shown, data, po)
             try:
                 # A migrated catalog holds work whose old file is removed next: fsynced too.
-                done, problem = project.put(
-                    path, po_io.dumps(po).encode("utf-8"), durable=source is not None, expect=digest
-                )
+                done, problem = project.put(path, data, durable=source is not None, expect=digest)
             except Conflict:
                 findings.append(
                     Finding(
@@ -352,7 +371,7 @@ def update_catalog(
         record = CatalogRecord(
             done.digest, template_digest, (c.translated, c.fuzzy, c.copied, c.total), records, name, terms
         )
-        return record, catalog.translations(po, lang.code, ctx.settings.source_lang)
+        return record, locate.Published(po, lang.code, ctx.settings.source_lang, lines)
     findings.append(
         Finding(
             shown,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from .assemble import splice
 from .config import Config
-from .errors import Finding
+from .errors import Finding, at_entry
 from .formatting import repad_tables
 from .languages import english_name
 from .segments import Document, Unit
@@ -16,21 +16,45 @@ from .text import nfc
 Key = tuple[str | None, str]
 
 
+Find = Callable[[Unit, Key], str | None]
+# Where a unit's translation is: (catalog, line of its entry's msgid; 0 if not known).
+Where = Callable[[Unit, Key], tuple[str, int] | None]
+
+
 def page(
-    doc: Document, shown: str, config: Config, lang: str, find: Callable[[Unit, Key], str | None]
+    doc: Document, shown: str, config: Config, lang: str, find: Find, where: Where | None = None
 ) -> tuple[str, list[Finding]]:
     """The page, with ``find(unit, key)`` its units' translations, and what
-    splicing them found."""
+    splicing them found: a refusal is named at the catalog entry ``where``
+    gives (asked only for a refused unit), with the lesson's line."""
+    result = splice(doc, _lookup(find), shown)
+    text = repad_tables(doc.text, result.text)
+    findings = result.findings
+    if where is not None:
+        findings = [_at_entry(f, doc.units[i], where) for f, i in zip(findings, result.refused, strict=True)]
+    return _with_notice(doc, text, result.translated, result.total, lang, config), findings
 
+
+def refused(doc: Document, find: Find) -> list[Unit]:
+    """The units whose translation a build of the page refuses: the build's
+    own judgement (:func:`pipeline.assemble.splice`), for the figures."""
+    result = splice(doc, _lookup(find))
+    return [doc.units[i] for i in result.refused]
+
+
+def _lookup(find: Find) -> Callable[[Unit], str | None]:
     def lookup(unit: Unit) -> str | None:
         key = (unit.context, nfc(unit.text))
         found = find(unit, key)
         # translations are used in NFC; an identity one keeps the source bytes
         return unit.text if found is not None and nfc(found) == key[1] else found and nfc(found)
 
-    result = splice(doc, lookup, shown)
-    text = repad_tables(doc.text, result.text)
-    return _with_notice(doc, text, result.translated, result.total, lang, config), result.findings
+    return lookup
+
+
+def _at_entry(found: Finding, unit: Unit, where: Where) -> Finding:
+    at = where(unit, (unit.context, nfc(unit.text)))
+    return found if at is None else at_entry(found, *at)
 
 
 def _with_notice(doc: Document, text: str, translated: int, total: int, lang: str, config: Config) -> str:

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .markdown import Span
 
-STATUSES = ("translated", "copied", "fuzzy", "untranslated")
+# refused: translated, but the build refuses it (the source is published): not coverage
+STATUSES = ("translated", "copied", "fuzzy", "refused", "untranslated")
 SCHEMA = 1
 
 
@@ -60,7 +61,7 @@ class Tally:
         return sum(self.words.values())
 
     def percent(self, of: str = "units") -> float:
-        """Coverage: translated plus copied, never fuzzy."""
+        """Coverage: translated plus copied, never fuzzy nor refused."""
         counts = self.units if of == "units" else self.words
         total = sum(counts.values())
         return 100.0 * (counts["translated"] + counts["copied"]) / total if total else 100.0
@@ -139,8 +140,9 @@ def to_markdown(table: list[Row], source_lang: str, by: str) -> str:
     lines = [
         "### Translation coverage",
         "",
-        f"| {label} | Coverage | Translated | Copied | Fuzzy | Untranslated | Obsolete | Source {unit} covered |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| {label} | Coverage | Translated | Copied | Fuzzy | Refused | Untranslated | Obsolete "
+        f"| Source {unit} covered |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in table:
         t = row.tally
@@ -148,9 +150,14 @@ def to_markdown(table: list[Row], source_lang: str, by: str) -> str:
         covered = t.words["translated"] + t.words["copied"]
         lines.append(
             f"| {name} | {t.percent():.1f}% | {t.units['translated']} | {t.units['copied']} | {t.units['fuzzy']} "
-            f"| {t.units['untranslated']} | {t.obsolete} | {covered}/{t.total_words} ({t.percent('words'):.1f}%) |"
+            f"| {t.units['refused']} | {t.units['untranslated']} | {t.obsolete} "
+            f"| {covered}/{t.total_words} ({t.percent('words'):.1f}%) |"
         )
-    lines += ["", "Units are translatable segments; coverage counts translated and copied units, never fuzzy ones."]
+    lines += [
+        "",
+        "Units are translatable segments; coverage counts translated and copied units, never fuzzy ones nor "
+        "translations the build refuses (`pipeline check` names them).",
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -7,6 +7,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import polib
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -49,3 +50,12 @@ def msgfmt_check(path: Path) -> str:
         ["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True, check=False
     )
     return "" if proc.returncode == 0 else proc.stderr or f"exit {proc.returncode}"
+
+
+def msgid_line(path: Path, msgid: str, msgctxt: str | None = None) -> int:
+    """The line of an active entry's ``msgid`` keyword in a catalog: where
+    translation findings name the entry (polib's linenum is its first line)."""
+    entry = polib.pofile(str(path)).find(msgid, msgctxt=msgctxt)
+    assert entry is not None, msgid
+    lines = path.read_text(encoding="utf-8").split("\n")
+    return next(n for n in range(entry.linenum, len(lines) + 1) if lines[n - 1].startswith('msgid "'))

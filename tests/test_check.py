@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from pipeline import api
 from pipeline.cli import app
+from tests.conftest import msgid_line
 
 LESSON = """# Bài kiểm tra
 
@@ -107,21 +108,22 @@ CASES: dict[str, tuple[Change, Change, list[str], int, str]] = {
         lambda r: _set(r, "m/a.po", {PARAGRAPH: "With `mã` and [link](b.md): $y$ and $x$."}),
         [],
         1,
-        "error: translation changes protected text ('$y$')",
+        "error: translation changes protected text ('$y$'): copy math, code, link destinations and HTML tags "
+        "from the source as they are (lesson content/m/a.md:3)",
     ),
     "active-content": (
         lambda r: _set(r, "m/a.po", {"Phím <kbd>Ctrl</kbd> để chọn.": "Press <kbd>Ctrl</kbd><script>x()</script>."}),
         lambda r: _set(r, "m/a.po", {"Phím <kbd>Ctrl</kbd> để chọn.": "Hold <kbd>Ctrl</kbd> down to select."}),
         [],
         1,
-        "translation adds a <script> tag not in the source",
+        "translation adds a <script> tag not in the source: remove it (lesson content/m/a.md:5)",
     ),
     "vietnamese-left": (
         lambda r: _set(r, "m/a.po", {"Văn bản có hàm mất mát.": "Text with a loss function (chưa dịch)."}),
         lambda r: _set(r, "m/a.po", {PARAGRAPH: "Formula $x$ and $y$, see `mã`, and [link](b.md)."}),
         [],
         1,
-        "Vietnamese text left in the en translation",
+        "Vietnamese text left in the en translation: translate it (lesson content/m/a.md:7)",
     ),
     "broken-link": (
         lambda r: _lesson(r, LESSON + "\nXem [bài cũ](khong_co.md).\n"),
@@ -135,7 +137,7 @@ CASES: dict[str, tuple[Change, Change, list[str], int, str]] = {
         lambda r: _set(r, "m/a.po", {"Văn bản có hàm mất mát.": "Text with two loss functions."}),
         ["--strict"],
         1,
-        "warning: 'hàm mất mát' should be translated as 'loss function'",
+        "warning: 'hàm mất mát' should be translated as 'loss function' (glossary) (lesson content/m/a.md:7)",
     ),
     "unclosed-fence": (
         lambda r: _lesson(r, LESSON + "\n```python\nprint(1)\n"),
@@ -222,7 +224,8 @@ def test_github_and_json_formats(tmp_path: Path) -> None:
     CASES["protected-span"][0](root)
     github = runner.invoke(app, ["check", "--root", str(root), "--format", "github"])
     assert github.exit_code == 1
-    assert github.stdout.startswith("::error file=locales/en/m/a.po,line=")
+    line = msgid_line(root / "locales" / "en" / "m" / "a.po", PARAGRAPH)  # the entry's msgid, as the build names it
+    assert github.stdout.startswith(f"::error file=locales/en/m/a.po,line={line},")
     assert ",title=protected-span::translation changes protected text" in github.stdout
     data = json.loads(runner.invoke(app, ["check", "--root", str(root), "--format", "json"]).stdout)
     assert data["errors"] == 1 and data["findings"][0]["rule"] == "protected-span"

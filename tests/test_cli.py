@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from tests.conftest import msgid_line
 
 Project = Callable[[dict[str, str]], Path]
 runner = CliRunner()
@@ -191,7 +192,9 @@ def test_refused_translation_exits_1_with_file_and_line(project: Project) -> Non
     po.save()
     code, _, err = run("build", "--root", str(root))
     assert code == 1
-    assert "content/m/a.md:3: error: translation of the paragraph changes protected text" in err
+    at = f"locales/en/m/a.po:{msgid_line(po_path, 'Đoạn văn có $x$ và `mã`.')}"
+    assert f"{at}: error: translation of the paragraph changes protected text" in err
+    assert "source kept (lesson content/m/a.md:3) [protected-span]" in err
     assert (root / "build" / "en" / "m" / "a.md").read_text(encoding="utf-8") == NOT_YET + LESSON
 
 
@@ -228,6 +231,8 @@ def test_translation_that_reshapes_the_lesson_exits_1(project: Project) -> None:
     po.save()
     code, _out, err = run("build", "--root", str(root))
     assert code == 1
-    assert "content/m/a.md:3: error: translation of the paragraph would change the lesson's Markdown structure" in err
+    at = f"locales/en/m/a.po:{msgid_line(po_path, 'Đoạn văn có $x$ và `mã`.')}"
+    assert f"{at}: error: translation of the paragraph would change the lesson's Markdown structure" in err
+    assert "(lesson content/m/a.md:3) [structure]" in err
     built = (root / "build" / "en" / "m" / "a.md").read_text(encoding="utf-8")
     assert built == PARTLY + LESSON.replace("# Bài học", "# The lesson")

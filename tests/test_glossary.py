@@ -8,6 +8,7 @@ from pathlib import Path
 import polib
 
 from pipeline import api, glossary
+from tests.conftest import msgid_line
 
 Project = Callable[[dict[str, str]], Path]
 GLOSSARY = "term,translation,note\nHọc Liên Kết,Federated Learning,\nhàm mất mát,loss function,not 'cost'\n"
@@ -40,15 +41,20 @@ def test_misses_report_translations_without_the_approved_term(project: Project) 
     po.find("Một hàm mất mát khác.").msgstr = "Other loss functions."  # type: ignore[union-attr]
     po.save()
     misses = api.glossary_misses(root)
-    assert [(f.path, f.rule, f.severity, f.message) for f in misses] == [
+    # named as every translation finding: the entry's msgid line, and the lesson line
+    assert [(f.path, f.line, f.rule, f.severity, f.message) for f in misses] == [
         (
             "locales/en/a.po",
+            msgid_line(root / "locales" / "en" / "a.po", "Hàm mất mát nhỏ dần."),
             "glossary-term",
             "warning",
-            "'hàm mất mát' should be translated as 'loss function' (glossary)",
+            "'hàm mất mát' should be translated as 'loss function' (glossary) (lesson content/a.md:3)",
         )
     ]
-    assert misses[0].line == po.find("Hàm mất mát nhỏ dần.").linenum  # type: ignore[union-attr]
+    # the msgid's own line, below where polib says the entry starts (its comments)
+    rows = (root / "locales" / "en" / "a.po").read_text(encoding="utf-8").split("\n")
+    assert rows[misses[0].line - 1] == 'msgid "Hàm mất mát nhỏ dần."'
+    assert misses[0].line > po.find("Hàm mất mát nhỏ dần.").linenum  # type: ignore[union-attr]
 
 
 def test_bad_glossary_rows_name_their_line() -> None:

@@ -64,19 +64,32 @@ def test_incremental_equals_scratch(course: Path, tmp_path: Path, name: str) -> 
     _edit_then_compare(course, tmp_path, name)
 
 
-@pytest.mark.parametrize("name", sorted(EDITS))
-def test_incremental_equals_scratch_after_a_refused_translation(course: Path, tmp_path: Path, name: str) -> None:
-    """A run that exits 1 (a translation refused at build) records its state
-    too; the next run replays the refusal and still equals a scratch run."""
-    _edit(
-        course / "locales/en/02_xac_suat_thong_ke/bai_04_dinh_ly_bayes.po",
+# A translation the build refuses: in a lesson's catalog, or in the shared one
+# (named at the shared catalog's line, which edits elsewhere may move).
+REFUSALS = {
+    "lesson": (
+        "locales/en/02_xac_suat_thong_ke/bai_04_dinh_ly_bayes.po",
         "Normalizing constant, summed over the two cases: $A$",
         "Normalizing constant, summed over the two cases: A",
-    )
+    ),
+    "shared": ("locales/en/_shared.po", "[🏠 Course portal](../index.md)", "[🏠 Course portal](../home.md)"),
+}
+
+
+@pytest.mark.parametrize("refused", sorted(REFUSALS))
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_incremental_equals_scratch_after_a_refused_translation(
+    course: Path, tmp_path: Path, name: str, refused: str
+) -> None:
+    """A run that exits 1 (a translation refused at build) records its state
+    too; the next run replays the refusal and still equals a scratch run."""
+    catalog, old, new = REFUSALS[refused]
+    _edit(course / catalog, old, new)
     first = api.rebuild(course)
     assert first.exit_code == 1
     assert (course / ".pipeline-cache" / "state.json").is_file()
     again = api.rebuild(course)  # nothing changed: replayed, refusal included
     assert again.exit_code == 1 and not again.written
     assert [str(f) for f in again.findings] == [str(f) for f in first.findings]
+    assert any(f.path == catalog and f.line for f in first.findings if f.rule == "protected-span")
     _edit_then_compare(course, tmp_path, name)

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from pipeline import api
 from pipeline.cli import app
 from pipeline.safety import introduced
+from tests.conftest import msgid_line
 
 runner = CliRunner()
 
@@ -78,8 +79,10 @@ def test_build_refuses_active_content_a_translation_adds(tmp_path: Path, kind: s
     _translate(root, {**REST, FIRST: hostile})
     result = runner.invoke(app, ["build", "--root", str(root)])
     assert result.exit_code == 1, result.output
-    assert f"content/a.md:3: error: translation of the paragraph adds {named}" in result.output
-    assert "source kept [active-content]" in result.output
+    # named at the catalog entry to fix, with the lesson's line
+    at = f"locales/en/a.po:{msgid_line(root / 'locales' / 'en' / 'a.po', FIRST)}"
+    assert f"{at}: error: translation of the paragraph adds {named}" in result.output
+    assert "source kept (lesson content/a.md:3) [active-content]" in result.output
     built = (root / "build" / "en" / "a.md").read_text(encoding="utf-8")
     assert FIRST in built  # the unit fell back to its source text
     assert hostile not in built
@@ -88,7 +91,8 @@ def test_build_refuses_active_content_a_translation_adds(tmp_path: Path, kind: s
     checked = runner.invoke(app, ["check", "--root", str(root)])
     assert checked.exit_code == 1
     assert checked.output.count("[active-content]") == 1
-    assert "locales/en/a.po:" in checked.output
+    assert f"{at}: error: translation adds {named}" in checked.output
+    assert "(lesson content/a.md:3) [active-content]" in checked.output
 
 
 def test_what_the_source_already_has_may_stay(tmp_path: Path) -> None:

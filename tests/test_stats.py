@@ -64,7 +64,7 @@ def test_markdown_table_and_badge(project: Project, tmp_path: Path) -> None:
     badge = tmp_path / "coverage.svg"
     result = runner.invoke(app, ["stats", "--root", str(root), "--format", "markdown", "--badge", str(badge)])
     assert result.exit_code == 0
-    assert "| Language | Coverage | Translated | Copied | Fuzzy | Untranslated | Obsolete |" in result.stdout
-    assert "| en | 50.0% | 1 | 1 | 1 | 1 | 0 | 4/12 (33.3%) |" in result.stdout
+    assert "| Language | Coverage | Translated | Copied | Fuzzy | Refused | Untranslated | Obsolete |" in result.stdout
+    assert "| en | 50.0% | 1 | 1 | 1 | 0 | 1 | 0 | 4/12 (33.3%) |" in result.stdout
     svg = badge.read_text(encoding="utf-8")
     assert svg.startswith("<svg") and "translated en: 50%" in svg
