@@ -116,8 +116,8 @@ def template(
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
+        "X-Source-File": name,  # the order polib wrote fields in: files made before keep their bytes
         "X-Source-Language": settings.source_lang,
-        "X-Source-File": name,
     }
     return pot
 
@@ -137,8 +137,8 @@ def _header(pot: Catalog, old: Catalog | None, lang: str) -> tuple[str, dict[str
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
         "Plural-Forms": meta["Plural-Forms"] if "Plural-Forms" in meta else languages.plural_forms(lang),
-        "X-Source-Language": pot.metadata.get("X-Source-Language", ""),
         "X-Source-File": ref,
+        "X-Source-Language": pot.metadata.get("X-Source-Language", ""),
     }
     # The old file's fields in its order (an editor's, or Weblate's, added
     # X-Generator... kept as they are), then ours it lacked.

@@ -25,8 +25,16 @@ def dumps(catalog: Catalog) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
+class _InOrder(polib.POFile):  # type: ignore[misc]  # polib is untyped
+    """polib's writer, writing header fields in the catalog's order (polib
+    sorts them: a translator's or Weblate's order would be lost)."""
+
+    def ordered_metadata(self) -> list[tuple[str, str]]:
+        return list(self.metadata.items())
+
+
 def _to_polib(catalog: Catalog) -> Any:
-    po = polib.POFile(wrapwidth=WRAP)
+    po = _InOrder(wrapwidth=WRAP)
     po.header = catalog.header
     po.metadata = catalog.metadata
     po.metadata_is_fuzzy = catalog.fuzzy_header
