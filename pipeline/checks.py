@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from .assemble import span_texts
 from .errors import Finding
-from .langid import has_vietnamese
+from .langid import has_vietnamese, prose
 from .markdown import normalize_newlines, parse, protected_spans
 from .safety import introduced
 from .segments import Unit, unbalanced_dollars
@@ -30,15 +30,6 @@ class Entry:
     line: int
     fuzzy: bool = False
     source_left: bool = False  # the Vietnamese source as its own translation (catalog.source_left)
-
-
-def _outside_spans(text: str) -> str:
-    pos, parts = 0, []
-    for span in protected_spans(text):
-        parts.append(text[pos : span.start])
-        pos = span.end
-    parts.append(text[pos:])
-    return " ".join(parts)
 
 
 def entry_findings(path: str, entries: Iterable[Entry], lang: str, source_lang: str) -> list[Finding]:
@@ -81,7 +72,7 @@ def entry_findings(path: str, entries: Iterable[Entry], lang: str, source_lang: 
                     f"translation adds {', '.join(unsafe)} not in the source: remove it",
                 )
             )
-        if source_lang == "vi" and lang != "vi" and has_vietnamese(_outside_spans(e.msgstr)):
+        if source_lang == "vi" and lang != "vi" and has_vietnamese(prose(e.msgstr)):
             findings.append(
                 Finding(
                     path, e.line, "vietnamese-left", f"Vietnamese text left in the {lang} translation: translate it"

@@ -51,7 +51,7 @@ def _words() -> tuple[frozenset[str], frozenset[str]]:
 
 def prose(text: str) -> str:
     """``text`` without its protected spans (math, code, URLs, tags)."""
-    if not any(c in text for c in "$`<[(\\:"):
+    if not any(c in text for c in "$`<[(\\:&"):
         return text
     pos, parts = 0, []
     for span in protected_spans(text):

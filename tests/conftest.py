@@ -52,6 +52,16 @@ def msgfmt_check(path: Path) -> str:
     return "" if proc.returncode == 0 else proc.stderr or f"exit {proc.returncode}"
 
 
+def set_translations(root: Path, rel: str, mapping: dict[str, str]) -> None:
+    """A translator's save of ``locales/en/<rel>``: msgstrs set by msgid."""
+    path = root / "locales" / "en" / rel
+    po = polib.pofile(str(path))
+    for entry in po:
+        if entry.msgid in mapping:
+            entry.msgstr = mapping[entry.msgid]
+    po.save()
+
+
 def msgid_line(path: Path, msgid: str, msgctxt: str | None = None) -> int:
     """The line of an active entry's ``msgid`` keyword in a catalog: where
     translation findings name the entry (polib's linenum is its first line)."""

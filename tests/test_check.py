@@ -6,13 +6,12 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-import polib
 import pytest
 from typer.testing import CliRunner
 
 from pipeline import api
 from pipeline.cli import app
-from tests.conftest import msgid_line
+from tests.conftest import msgid_line, set_translations
 
 LESSON = """# Bài kiểm tra
 
@@ -47,13 +46,7 @@ def _project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _set(root: Path, rel: str, mapping: dict[str, str]) -> None:
-    path = root / "locales" / "en" / rel
-    po = polib.pofile(str(path))
-    for entry in po:
-        if entry.msgid in mapping:
-            entry.msgstr = mapping[entry.msgid]
-    po.save()
+_set = set_translations
 
 
 def _edit_po(root: Path, old: str, new: str) -> None:

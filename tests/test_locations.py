@@ -17,7 +17,7 @@ from pipeline import api, locate
 from pipeline import po as po_io
 from pipeline.cli import app
 from pipeline.model import Catalog, Entry
-from tests.conftest import msgid_line
+from tests.conftest import msgid_line, set_translations
 
 runner = CliRunner()
 FOOTER_A = (
@@ -55,13 +55,7 @@ CASES = {
 }
 
 
-def _translate(root: Path, rel: str, mapping: dict[str, str]) -> None:
-    path = root / "locales" / "en" / rel
-    po = polib.pofile(str(path))
-    for entry in po:
-        if entry.msgid in mapping:
-            entry.msgstr = mapping[entry.msgid]
-    po.save()
+_translate = set_translations
 
 
 def _project(root: Path, case: Case) -> Path:
