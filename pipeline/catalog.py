@@ -226,6 +226,15 @@ class Helpers:
     purge: bool = False  # drop obsolete entries (explicitly asked for)
 
 
+def warm(lang: str, helpers: Helpers) -> None:
+    """Load what merges into ``lang`` look up (CLDR data, word lists) before
+    a run forks its workers, so that they share it instead of each loading it."""
+    languages.plural_forms(lang)
+    languages.english_name(lang)
+    if helpers.copy_untranslatable:
+        langid.load()
+
+
 def merge(
     pot: Catalog,
     old: Catalog | None,

@@ -43,6 +43,11 @@ def has_vietnamese(text: str) -> bool:
     return any(ch in _DIACRITICS for ch in text)
 
 
+def load() -> None:
+    """Read the word lists now (a run does, before it forks its workers)."""
+    _words()
+
+
 @cache
 def _words() -> tuple[frozenset[str], frozenset[str]]:
     data = json.loads((Path(__file__).parent / "data" / "words.json").read_text(encoding="utf-8"))

@@ -119,6 +119,8 @@ def context(r: RunState, lang: str) -> Lang:
         tm_threshold=config.tm_threshold,
         purge=r.purge,
     )
+    if r.steps.update and r.cached is None:
+        catalog.warm(lang, helpers)  # loaded once here, not again in every forked worker
     shared_path = project.catalog_path(SHARED, lang)
     if r.steps.update and shared_path not in broken:
         pre = preloaded.get(shared_path)
