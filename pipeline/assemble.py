@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from . import frontmatter
 from .errors import Finding
 from .markdown import Span, protected_spans
 from .safety import introduced
@@ -87,7 +88,11 @@ def _render(doc: Document, chosen: dict[int, str]) -> str:
         first, last = unit.pieces[0], unit.pieces[-1]
         gaps = [text[a.end : b.start] for a, b in zip(unit.pieces, unit.pieces[1:], strict=False)]
         out.append(text[pos : first.start])
-        out.append(_layout(unit, chosen[index], gaps))
+        if unit.quoting:  # a front matter scalar: the source's own bytes, or the translation quoted
+            same = chosen[index] == unit.text
+            out.append(text[first.start : last.end] if same else frontmatter.encode(chosen[index], unit.quoting))
+        else:
+            out.append(_layout(unit, chosen[index], gaps))
         pos = last.end
     out.append(text[pos:])
     return "".join(out)

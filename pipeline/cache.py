@@ -35,7 +35,9 @@ from .report import Coverage
 if TYPE_CHECKING:
     from .memory import Record
 
-VERSION = 4  # 3: typed records, stat in the snapshot, pages and pending msgids; 4: pages say how much is translated
+# 3: typed records, stat in the snapshot, pages and pending msgids; 4: pages say how much is
+# translated; 5: front matter titles and descriptions are units
+VERSION = 5
 FOLDER = ".pipeline-cache"
 # A file changed this close to the moment its stat was recorded could change
 # again within the same timestamp tick, unseen by stat: it is hashed again.

@@ -76,8 +76,21 @@ def _with_notice(doc: Document, text: str, translated: int, total: int, lang: st
     if not notice:
         return text
     at = doc.body_start
+    if not hidden and any(u.quoting for u in doc.units):
+        # A translated title changes the front matter's length, never its lines.
+        at = _line_start(text, doc.text.count("\n", 0, at)) if at else 0
     newline = "\r\n" if "\r\n" in doc.text[:200] else "\n"
     return text[:at] + notice + newline + newline + text[at:]
+
+
+def _line_start(text: str, line: int) -> int:
+    """Offset of the start of line ``line`` (0-based) of ``text``."""
+    pos = 0
+    for _ in range(line):
+        pos = text.find("\n", pos) + 1
+        if pos == 0:
+            return len(text)
+    return pos
 
 
 def _notice(percent: int, hidden: bool, source: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from . import frontmatter
 from .config import DEFAULT_REGIONS
 from .errors import Finding
 from .markdown import PIPE_IN_MATH, Span, max_nesting, parse, protected_spans
@@ -64,6 +65,7 @@ class Unit:
     context: str | None = None  # msgctxt, from an `i18n: context` directive
     notes: tuple[str, ...] = ()  # from `i18n: note` directives
     shared: bool = False  # inside a boilerplate region (navigation, footer)
+    quoting: str = ""  # a front matter scalar's YAML style (frontmatter.encode), else ""
 
 
 @dataclass(slots=True)
@@ -203,6 +205,7 @@ class _Segmenter:
         if tokens and tokens[0].type == "front_matter" and tokens[0].map:
             end = tokens[0].map[1]
             self.doc.body_start = self.lines[end].start if end < len(self.lines) else len(self.text)
+            self._front_matter(1, end - 1)
         stack: list[str] = []
         row = col = 0
         for i, tok in enumerate(tokens):
@@ -417,6 +420,15 @@ class _Segmenter:
                 shared=self.in_region,
             )
         )
+
+    def _front_matter(self, first: int, end: int) -> None:
+        """Units of the front matter's title and description (frontmatter.py)."""
+        for i, found in frontmatter.scalars([self.line_text(i) for i in range(first, end)], first):
+            spans, at = tuple(protected_spans(found.value, self.env)), self.lines[i].start
+            if has_prose(found.value, spans):
+                piece = Piece(at + found.start, at + found.end)
+                unit = Unit(found.value, f"front matter {found.key}", i + 1, (piece,), spans, True, quoting=found.style)
+                self.doc.units.append(unit)
 
     def _newline(self) -> str:
         return self.lines[0].newline or "\n"
