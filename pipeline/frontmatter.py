@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 
 KEYS = ("title", "description")
-_KEY = re.compile(r"(?P<key>title|description):[ \t]+(?P<raw>\S.*?)[ \t]*\Z")
+_KEY = re.compile(r"(?P<key>title|description):[ \t]+(?P<raw>\S.*)\Z")  # raw: trailing blanks stripped after
 _DOUBLE = re.compile(r'"(?P<body>(?:[^"\\]|\\.)*)"(?P<rest>[ \t]+#.*)?\Z')
 _SINGLE = re.compile(r"'(?P<body>(?:[^']|'')*)'(?P<rest>[ \t]+#.*)?\Z")
 _DECODE = {'"': '"', "\\": "\\", "/": "/", "n": "\n", "t": "\t", " ": " ", "0": "\0"}
@@ -68,7 +68,7 @@ def scalar(line: str, next_line: str | None) -> Scalar | None:
     m = _KEY.match(line)
     if m is None:
         return None
-    raw, start = m["raw"], m.start("raw")
+    raw, start = m["raw"].rstrip(" \t"), m.start("raw")
     if (d := _DOUBLE.match(raw)) is not None:
         value = _decode_double(d["body"])
         end = start + len(raw) - len(d["rest"] or "")
@@ -84,8 +84,31 @@ def scalar(line: str, next_line: str | None) -> Scalar | None:
     return Scalar(m["key"], start, start + len(value), value, "plain")
 
 
+_VALUE = re.compile(r"^\s*(?:-\s+)?(?:[^\s#'\"][^#]*?:[ \t]+|-[ \t]+)(?P<v>\S.*)$")
+
+
+def _spills(line: str) -> bool:
+    """A value that goes on past its line: a quoted scalar left open, or a
+    flow collection not closed (a later `title:` line may be inside it)."""
+    m = _VALUE.match(line)
+    if m is None:
+        return False
+    v = m["v"]
+    if v[0] == '"':
+        return _DOUBLE.match(v) is None
+    if v[0] == "'":
+        return _SINGLE.match(v) is None
+    if v[0] in "[{":
+        return v.count("[") + v.count("{") != v.count("]") + v.count("}")
+    return False
+
+
 def scalars(lines: list[str], first: int) -> list[tuple[int, Scalar]]:
-    """The translatable scalars of the front matter's lines (numbered from ``first``)."""
+    """The translatable scalars of the front matter's lines (numbered from
+    ``first``); none at all when a value spills over its line, since what
+    looks like a `title:` line may then be inside another value."""
+    if any(_spills(line) for line in lines):
+        return []
     found = []
     for k, line in enumerate(lines):
         s = scalar(line, lines[k + 1] if k + 1 < len(lines) else None)
