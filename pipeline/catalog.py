@@ -200,15 +200,20 @@ def _carry(new: Entry, old: Entry, copy: Callable[[str], bool], fuzzy_from: str 
         _note(new, [line for line in old.comment.split("\n") if line.startswith(_TM)])
 
 
+def _with(text: str, lines: Iterable[str]) -> str:
+    """Comment ``text`` with ``lines`` added, each once."""
+    have = text.split("\n") if text else []
+    return "\n".join(have + [line for line in lines if line not in have])
+
+
 def _note(entry: Entry, lines: Iterable[str]) -> None:
     """Add lines to the translator's comments (GNU tools keep them)."""
-    have = entry.tcomment.split("\n") if entry.tcomment else []
-    entry.tcomment = "\n".join(have + [line for line in lines if line not in have])
+    entry.tcomment = _with(entry.tcomment, lines)
 
 
 def _comment(entry: Entry, lines: Iterable[str]) -> None:
-    have = entry.comment.split("\n") if entry.comment else []
-    entry.comment = "\n".join(have + [line for line in lines if line not in have])
+    """Add lines to the extracted comments (ours: the template's, glossary hints)."""
+    entry.comment = _with(entry.comment, lines)
 
 
 def _translated(entry: Entry) -> bool:
