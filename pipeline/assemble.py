@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from . import frontmatter
+from . import frontmatter, rendered
 from .errors import Finding
 from .markdown import Span, protected_spans
 from .safety import introduced
@@ -30,6 +30,14 @@ class Assembled:
     total: int = 0
     findings: list[Finding] = field(default_factory=list)
     refused: list[int] = field(default_factory=list)  # the unit of each finding (its index)
+
+
+@dataclass(frozen=True, slots=True)
+class Why:
+    """Why a translation is refused, and the rule of the finding."""
+
+    why: str
+    rule: str
 
 
 def span_texts(text: str, spans: Iterable[Span]) -> Counter[str]:
@@ -118,24 +126,23 @@ def splice(
                 continue
             refusal = _refused(doc, unit, translation)
             if refusal is not None:
-                result.findings.append(_refusal(path, unit, *refusal))
+                result.findings.append(_refusal(path, unit, refusal.why, refusal.rule))
                 result.refused.append(index)
                 continue
         chosen[index] = translation
     text = _render(doc, chosen)
-    shape = doc.shape
-    if text != doc.text and block_shape(text) != shape:
-        # Rare: keep translations one at a time while the structure holds
-        # (two harmless-looking ones, e.g. a `$$` line each, may pair up).
+    if text != doc.text and _problem(doc, text, chosen) is not None:
+        # Rare: keep translations one at a time while the page holds (two
+        # harmless-looking ones, e.g. a `$$` line each, may pair up; one may
+        # add a definition that another's link uses).
         kept: dict[int, str] = {}
         for index in sorted(chosen):
             trial = {**kept, index: chosen[index]}
-            if block_shape(_render(doc, trial)) == shape:
+            problem = _problem(doc, _render(doc, trial), trial)
+            if problem is None:
                 kept = trial
             else:
-                result.findings.append(
-                    _refusal(path, doc.units[index], "would change the lesson's Markdown structure", "structure")
-                )
+                result.findings.append(_refusal(path, doc.units[index], problem.why, problem.rule))
                 result.refused.append(index)
         chosen = kept
         text = _render(doc, chosen)
@@ -144,16 +151,40 @@ def splice(
     return result
 
 
-def _refused(doc: Document, unit: Unit, translation: str) -> tuple[str, str] | None:
+def _problem(doc: Document, text: str, chosen: dict[int, str]) -> Why | None:
+    """Why the page ``text`` (``doc`` with ``chosen`` spliced in) cannot be
+    published (why, rule), or None: its block structure must be the
+    source's, and what it renders to (:mod:`pipeline.rendered`) too."""
+    if block_shape(text) != doc.shape:
+        return Why("would change the lesson's Markdown structure", "structure")
+    if not any(t != doc.units[i].text and rendered.may_markup(t) for i, t in chosen.items()):
+        return None  # no markup added: nothing can render differently
+    added, dropped = rendered.difference(rendered.source_facts(doc.text), rendered.facts(text))
+    if not (added or dropped):
+        return None
+    worst = next((f for f in added if rendered.unsafe(f)), None)
+    if worst is not None:
+        return Why(f"adds {rendered.describe(worst)} not in the source", "active-content")
+    if added:
+        return Why(f"adds {rendered.describe(added[0])} not in the source", "protected-span")
+    return Why(f"drops {rendered.describe(dropped[0])} of the source", "protected-span")
+
+
+def _refused(doc: Document, unit: Unit, translation: str) -> Why | None:
     """Why one unit's translation is refused on its own (why, rule), or None."""
     unsafe = introduced(unit.text, translation)
     if unsafe:
-        return f"adds {', '.join(unsafe)} not in the source", "active-content"
+        return Why(f"adds {', '.join(unsafe)} not in the source", "active-content")
+    if rendered.may_markup(translation):
+        stripped = rendered.sanitiser_strips(translation, doc.env) - rendered.sanitiser_strips(unit.text, doc.env)
+        if stripped:
+            first = min(stripped, key=lambda f: (f[0] != "tag", f))  # a tag, rather than its end
+            return Why(f"renders {rendered.describe(first)}, which a sanitiser strips", "active-content")
     problem = _span_problem(doc, unit, translation)
     if problem is not None:
-        return f"changes protected text ({problem})", "protected-span"
+        return Why(f"changes protected text ({problem})", "protected-span")
     if unit.in_table and _splits_cell(doc, translation):
-        return "holds a bare `|` (write `\\|`)", "structure"
+        return Why("holds a bare `|` (write `\\|`)", "structure")
     return None
 
 

@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from .assemble import span_texts
 from .errors import Finding
 from .langid import has_vietnamese, prose
-from .markdown import normalize_newlines, parse, protected_spans
-from .safety import introduced
+from .markdown import normalize_newlines, parse
 from .segments import Unit, unbalanced_dollars
 from .text import looks_bad
 
@@ -33,7 +31,9 @@ class Entry:
 
 
 def entry_findings(path: str, entries: Iterable[Entry], lang: str, source_lang: str) -> list[Finding]:
-    """Translated entries that would be refused, unsafe, or still untranslated."""
+    """Translated entries still in the source language. Whether a build
+    refuses a translation is the build's own judgement (:func:`pipeline.assemble.splice`),
+    which `check` reports as it is: one judgement, not two."""
     findings: list[Finding] = []
     for e in entries:
         if e.source_left:
@@ -49,29 +49,6 @@ def entry_findings(path: str, entries: Iterable[Entry], lang: str, source_lang: 
             continue
         if e.fuzzy or not e.msgstr or e.msgstr == e.msgid:
             continue
-        expected = span_texts(e.msgid, protected_spans(e.msgid))
-        got = span_texts(e.msgstr, protected_spans(e.msgstr))
-        if got != expected:
-            lost = sorted((expected - got).elements()) or sorted((got - expected).elements())
-            findings.append(
-                Finding(
-                    path,
-                    e.line,
-                    "protected-span",
-                    f"translation changes protected text ({', '.join(map(repr, lost))}): copy math, code, "
-                    "link destinations and HTML tags from the source as they are",
-                )
-            )
-        unsafe = introduced(e.msgid, e.msgstr)
-        if unsafe:
-            findings.append(
-                Finding(
-                    path,
-                    e.line,
-                    "active-content",
-                    f"translation adds {', '.join(unsafe)} not in the source: remove it",
-                )
-            )
         if source_lang == "vi" and lang != "vi" and has_vietnamese(prose(e.msgstr)):
             findings.append(
                 Finding(

@@ -21,9 +21,9 @@ from .report import Report
 from .segments import Unit
 from .text import nfc
 
-# Findings `check` leaves to the catalog checks (refusals are named at the
-# catalog's line there) or that are no problem of a gate.
-_LEFT_TO_CATALOGS = rules.known("renamed", "protected-span", "active-content")
+# Findings of the run that are no problem of a gate (a build's refusals are
+# reported as the build makes them: at the catalog entry, with the lesson line).
+_LEFT_TO_CATALOGS = rules.known("renamed")
 
 
 def units(project: Project, name: str) -> list[Unit]:
@@ -202,7 +202,7 @@ def check(root: Path | str, langs: Iterable[str] | None, min_coverage: float | N
         findings += _misses(project, lang, _terms(project, lang, problems), olds)
     findings += _broken_links(project)
     findings += _coverage(project, chosen, min_coverage)
-    return Report(lessons=len(project.lessons), findings=_unique(findings + problems))
+    return Report(lessons=len(project.lessons), findings=locate.folded(_unique(findings + problems)))
 
 
 def _graded(f: Finding) -> Finding:

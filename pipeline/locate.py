@@ -184,3 +184,26 @@ def at_entries(
         message = f.message + (in_lesson(*lesson) if lesson is not None else "")
         out.append(replace(f, line=lines.get(key, f.line), message=message))
     return out
+
+
+def folded(findings: Iterable[Finding]) -> list[Finding]:
+    """A build's refusals of one catalog entry on several pages, reported
+    once: at the entry, with the first lesson using it and how many more."""
+    first: dict[tuple[str, int, str, str], tuple[int, str, int]] = {}
+    counts: dict[tuple[str, int, str, str], int] = {}
+    out: list[Finding] = []
+    for f in findings:
+        used = lesson_of(f.message) if f.rule in _REFUSALS and f.line else None
+        if used is None:
+            out.append(f)
+            continue
+        key = (f.path, f.line, f.rule, f.message[: f.message.rindex(" (lesson ")])
+        if key in first:
+            counts[key] += 1
+            continue
+        first[key], counts[key] = (len(out), *used), 0
+        out.append(f)
+    for key, (index, lesson, line) in first.items():
+        if counts[key]:
+            out[index] = replace(out[index], message=key[3] + in_lesson(lesson, line, counts[key]))
+    return out

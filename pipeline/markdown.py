@@ -7,6 +7,7 @@ source line maps (:func:`parse`) and the protected spans inside a unit's text
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +42,9 @@ _PROTECTED_RULES = {
 }
 
 _SPANS_KEY = "_pipeline_spans"
+_BASE_KEY = "_pipeline_base"  # where the string being parsed starts in the unit's text
+# Rules that parse part of their match as a separate string (`![` and `^[`).
+_NESTED = frozenset({"image", "footnote_inline"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +74,35 @@ def _configure(md: MarkdownIt) -> MarkdownIt:
     return md
 
 
+class _Lenient(MarkdownIt):
+    """Keeps every destination: markdown-it drops `javascript:` links and
+    definitions, while Python-Markdown (MkDocs) renders them clickable."""
+
+    def validateLink(self, url: str) -> bool:
+        return True
+
+
+@cache
+def _reader_parser() -> MarkdownIt:
+    md = _configure(_Lenient("commonmark"))
+    md.disable(["footnote_tail"])  # footnote definitions stay where they are written
+    return md
+
+
+def parse_as_read(text: str, env: dict[str, Any]) -> list[Token]:
+    """Block and inline tokens of ``text`` as a lenient renderer reads it:
+    every link, image and definition destination kept, whatever its scheme."""
+    return _reader_parser().parse(_hide_math_pipes(normalize_newlines(text)), env)
+
+
+def render_inline(text: str, env: dict[str, Any]) -> str:
+    """HTML of one unit's text, in its lesson's environment (references, footnotes)."""
+    local = dict(env)
+    if "footnotes" in local:  # footnote references count their uses in it
+        local["footnotes"] = copy.deepcopy(local["footnotes"])
+    return str(_reader_parser().renderInline(text, local))
+
+
 @cache
 def _parser(inline: bool) -> MarkdownIt:
     md = _configure(MarkdownIt("commonmark"))
@@ -83,14 +116,23 @@ def _parser(inline: bool) -> MarkdownIt:
 def _recording(name: str, kind: str | None, fn: Callable[..., bool]) -> Callable[..., bool]:
     def rule(state: StateInline, silent: bool) -> bool:
         start = state.pos
-        if not fn(state, silent):
-            return False
+        base = state.env.get(_BASE_KEY, 0)
+        if name in _NESTED:
+            # An image's alt text (and an inline footnote) is parsed as a
+            # string of its own: its spans are offsets into that string.
+            state.env[_BASE_KEY] = base + start + 2
+        try:
+            if not fn(state, silent):
+                return False
+        finally:
+            state.env[_BASE_KEY] = base
         if not silent:
             spans = state.env.setdefault(_SPANS_KEY, [])
             if kind is not None:
-                spans.append(Span(kind, start, state.pos))
-            else:
-                spans.extend(_link_spans(state, start, name == "image"))
+                spans.append(Span(kind, base + start, base + state.pos))
+            elif name in ("link", "image"):
+                found = _link_spans(state, start, name == "image")
+                spans.extend(Span(s.kind, base + s.start, base + s.end) for s in found)
         return True
 
     return rule
@@ -125,7 +167,7 @@ def _span_parser() -> MarkdownIt:
     for rule in list(md.inline.ruler.__rules__):
         if rule.name in _PROTECTED_RULES:
             md.inline.ruler.at(rule.name, _recording(rule.name, _PROTECTED_RULES[rule.name], rule.fn))
-        elif rule.name in ("link", "image"):
+        elif rule.name in ("link", "image", "footnote_inline"):  # an inline footnote only shifts what it holds
             md.inline.ruler.at(rule.name, _recording(rule.name, None, rule.fn))
     return md
 

@@ -49,14 +49,17 @@ RULES: tuple[Rule, ...] = (
         "protected-span",
         _E,
         _FAILED,
-        "a translation that loses or alters math, code, a link destination or an HTML tag",
+        "a translation that loses or alters math, code, a link destination or an HTML tag, or whose page renders "
+        "to another set of destinations, definitions, footnotes or tags than the source's",
     ),
     Rule(
         "active-content",
         _E,
         _FAILED,
-        "a translation adding script/iframe/object/embed/style (and frame, applet, base, meta, link, form) tags, "
-        "`on…=` attributes, `javascript:`/`vbscript:` or `data:` URLs; at build such a unit keeps its source text",
+        "a translation adding script/iframe/object/embed/style (and frame, applet, base, meta, link, form, svg) tags, "
+        "`on…=` attributes, a URL that is not relative, http(s) or mailto (`javascript:` however encoded, `data:`, "
+        "`//host`) in a link, image or definition, or markup a sanitiser strips; at build such a unit keeps its "
+        "source text",
     ),
     Rule("vietnamese-left", _E, _FAILED, "Vietnamese text in a translation (outside code and math)"),
     Rule("structure", _E, _FAILED, "a translation that would change the lesson's Markdown structure"),

@@ -101,15 +101,15 @@ CASES: dict[str, tuple[Change, Change, list[str], int, str]] = {
         lambda r: _set(r, "m/a.po", {PARAGRAPH: "With `mã` and [link](b.md): $y$ and $x$."}),
         [],
         1,
-        "error: translation changes protected text ('$y$'): copy math, code, link destinations and HTML tags "
-        "from the source as they are (lesson content/m/a.md:3)",
+        "error: translation of the paragraph changes protected text (missing '$y$'); "
+        "source kept (lesson content/m/a.md:3)",
     ),
     "active-content": (
         lambda r: _set(r, "m/a.po", {"Phím <kbd>Ctrl</kbd> để chọn.": "Press <kbd>Ctrl</kbd><script>x()</script>."}),
         lambda r: _set(r, "m/a.po", {"Phím <kbd>Ctrl</kbd> để chọn.": "Hold <kbd>Ctrl</kbd> down to select."}),
         [],
         1,
-        "translation adds a <script> tag not in the source: remove it (lesson content/m/a.md:5)",
+        "translation of the paragraph adds a <script> tag not in the source; source kept (lesson content/m/a.md:5)",
     ),
     "vietnamese-left": (
         lambda r: _set(r, "m/a.po", {"Văn bản có hàm mất mát.": "Text with a loss function (chưa dịch)."}),
@@ -219,7 +219,7 @@ def test_github_and_json_formats(tmp_path: Path) -> None:
     assert github.exit_code == 1
     line = msgid_line(root / "locales" / "en" / "m" / "a.po", PARAGRAPH)  # the entry's msgid, as the build names it
     assert github.stdout.startswith(f"::error file=locales/en/m/a.po,line={line},")
-    assert ",title=protected-span::translation changes protected text" in github.stdout
+    assert ",title=protected-span::translation of the paragraph changes protected text" in github.stdout
     data = json.loads(runner.invoke(app, ["check", "--root", str(root), "--format", "json"]).stdout)
     assert data["errors"] == 1 and data["findings"][0]["rule"] == "protected-span"
 

@@ -114,8 +114,8 @@ def test_check_names_the_same_entry_and_where_it_is_used(tmp_path: Path, case: s
     assert code == 1, out
     lesson, line = c.uses[0]
     more = f", and {len(c.uses) - 1} more lesson" if len(c.uses) > 1 else ""
-    assert f"{_where(root, c)}: error: translation changes protected text" in out
-    assert f"as they are (lesson {lesson}:{line}{more}) [protected-span]" in out
+    assert f"{_where(root, c)}: error: translation of the paragraph changes protected text" in out
+    assert f"source kept (lesson {lesson}:{line}{more}) [protected-span]" in out
     assert out.count("[protected-span]") == 1
     data = json.loads(_run("check", "--root", str(root), "--format", "json")[1])
     found = [f for f in data["findings"] if f["rule"] == "protected-span"]

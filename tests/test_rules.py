@@ -117,7 +117,7 @@ def test_the_scan_sees_the_ways_rules_are_written() -> None:
     """The scan itself: a positional id, a rule= keyword, a helper's
     parameter, PipelineError's default and a filter are all found."""
     seen = {(m, r) for m, _, r in USES}
-    assert ("checks.py", "protected-span") in seen  # Finding(path, line, "protected-span", ...)
+    assert ("checks.py", "vietnamese-left") in seen  # Finding(path, line, "vietnamese-left", ...)
     assert ("lock.py", "locked") in seen  # PipelineError(..., rule="locked")
     assert ("assemble.py", "structure") in seen  # _refusal(path, unit, why, "structure")
     assert ("text.py", "not-nfc") in seen  # Problem(line, "not-nfc", ...)

@@ -91,7 +91,7 @@ def test_build_refuses_active_content_a_translation_adds(tmp_path: Path, kind: s
     checked = runner.invoke(app, ["check", "--root", str(root)])
     assert checked.exit_code == 1
     assert checked.output.count("[active-content]") == 1
-    assert f"{at}: error: translation adds {named}" in checked.output
+    assert f"{at}: error: translation of the paragraph adds {named}" in checked.output
     assert "(lesson content/a.md:3) [active-content]" in checked.output
 
 
