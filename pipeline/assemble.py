@@ -38,6 +38,7 @@ class Why:
 
     why: str
     rule: str
+    at: int = 0  # the offset in the unit's text of what is at fault: the finding names its line
 
 
 def span_texts(text: str, spans: Iterable[Span]) -> Counter[str]:
@@ -48,7 +49,9 @@ def span_texts(text: str, spans: Iterable[Span]) -> Counter[str]:
     return Counter(text[s.start : s.end] for s in spans if s.kind != "entity")
 
 
-def _span_problem(doc: Document, unit: Unit, translation: str) -> str | None:
+def _span_problem(doc: Document, unit: Unit, translation: str) -> tuple[str, int] | None:
+    """What a translation does to the unit's protected spans, and the offset
+    in the unit of the first one it loses (0 if it only adds)."""
     expected = span_texts(unit.text, unit.spans)
     got = span_texts(translation, protected_spans(translation, doc.env))
     if got == expected:
@@ -57,7 +60,8 @@ def _span_problem(doc: Document, unit: Unit, translation: str) -> str | None:
     extra = sorted((got - expected).elements())
     parts = [f"missing {', '.join(map(repr, missing))}"] if missing else []
     parts += [f"unexpected {', '.join(map(repr, extra))}"] if extra else []
-    return "; ".join(parts)
+    lost = next((s.start for s in unit.spans if unit.text[s.start : s.end] in missing), 0)
+    return "; ".join(parts), lost
 
 
 _BARE_PIPE = re.compile(r"(?<!\\)\|")
@@ -126,7 +130,7 @@ def splice(
                 continue
             refusal = _refused(doc, unit, translation)
             if refusal is not None:
-                result.findings.append(_refusal(path, unit, refusal.why, refusal.rule))
+                result.findings.append(_refusal(path, unit, refusal))
                 result.refused.append(index)
                 continue
         chosen[index] = translation
@@ -142,7 +146,7 @@ def splice(
             if problem is None:
                 kept = trial
             else:
-                result.findings.append(_refusal(path, doc.units[index], problem.why, problem.rule))
+                result.findings.append(_refusal(path, doc.units[index], problem))
                 result.refused.append(index)
         chosen = kept
         text = _render(doc, chosen)
@@ -182,11 +186,12 @@ def _refused(doc: Document, unit: Unit, translation: str) -> Why | None:
             return Why(f"renders {rendered.describe(first)}, which a sanitiser strips", "active-content")
     problem = _span_problem(doc, unit, translation)
     if problem is not None:
-        return Why(f"changes protected text ({problem})", "protected-span")
+        return Why(f"changes protected text ({problem[0]})", "protected-span", problem[1])
     if unit.in_table and _splits_cell(doc, translation):
         return Why("holds a bare `|` (write `\\|`)", "structure")
     return None
 
 
-def _refusal(path: str, unit: Unit, why: str, rule: str) -> Finding:
-    return Finding(path, unit.line, rule, f"translation of the {unit.element} {why}; source kept")
+def _refusal(path: str, unit: Unit, why: Why) -> Finding:
+    line = unit.line + unit.text.count("\n", 0, why.at)  # a unit's lines are its source lines
+    return Finding(path, line, why.rule, f"translation of the {unit.element} {why.why}; source kept")

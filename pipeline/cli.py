@@ -29,8 +29,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+# User text (findings, lesson names, diffs) is printed as it is: no markup,
+# no emoji shortcodes (`a.md:100: warning` must not print as `a.md💯 warning`).
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 Root = Annotated[Path, typer.Option("--root", help="Project root (holds content/).", show_default=".")]
 Lang = Annotated[
@@ -247,7 +249,7 @@ def stats_command(
     elif fmt is StatsFormat.markdown:
         out.print(stats.to_markdown(rows, config_source, by.value), end="", markup=False)
     else:
-        wide = out if out.is_terminal else Console(highlight=False, width=160)
+        wide = out if out.is_terminal else Console(highlight=False, width=160, markup=False, emoji=False)
         wide.print(_stats_table(rows, config_source, by.value))
     raise typer.Exit(report.exit_code)
 

@@ -137,7 +137,8 @@ def _shared_key(project: Project, lesson: str | None, line: int, message: str) -
     """The key of the boilerplate unit at ``line`` of a lesson that a refusal names."""
     doc, _ = project.document(lesson, True) if lesson is not None else (None, [])
     for unit in doc.units if doc is not None else ():
-        if unit.shared and unit.line == line and message.startswith(f"translation of the {unit.element} "):
+        lines = range(unit.line, unit.line + unit.text.count("\n") + 1)  # a refusal names the line at fault
+        if unit.shared and line in lines and message.startswith(f"translation of the {unit.element} "):
             return unit.context, nfc(unit.text)
     return None
 

@@ -451,25 +451,16 @@ class _Segmenter:
 
 
 def unbalanced_dollars(path: str, units: Iterable[Unit]) -> list[Finding]:
-    """Units with a `$` that opens no math (outside every protected span)."""
+    """Units with a `$` that opens no math (outside every protected span),
+    named at the line of that `$` (a unit's lines are its source lines)."""
     findings = []
     for unit in units:
-        rest = []
-        pos = 0
-        for span in unit.spans:
-            rest.append(unit.text[pos : span.start])
-            pos = span.end
-        rest.append(unit.text[pos:])
-        if _DOLLAR.search("".join(rest)):
-            findings.append(
-                Finding(
-                    path,
-                    unit.line,
-                    "unbalanced-dollar",
-                    "a `$` opens no math here: close the formula or write `\\$` for a dollar sign",
-                    "warning",
-                )
-            )
+        bounds = [0, *(x for s in unit.spans for x in (s.start, s.end)), len(unit.text)]
+        found = (_DOLLAR.search(unit.text, a, b) for a, b in zip(bounds[::2], bounds[1::2], strict=True))
+        if (m := next((m for m in found if m), None)) is not None:
+            line = unit.line + unit.text.count("\n", 0, m.start())
+            why = "a `$` opens no math here: close the formula or write `\\$` for a dollar sign"
+            findings.append(Finding(path, line, "unbalanced-dollar", why, "warning"))
     return findings
 
 

@@ -236,3 +236,18 @@ def test_translation_that_reshapes_the_lesson_exits_1(project: Project) -> None:
     assert "(lesson content/m/a.md:3) [structure]" in err
     built = (root / "build" / "en" / "m" / "a.md").read_text(encoding="utf-8")
     assert built == PARTLY + LESSON.replace("# Bài học", "# The lesson")
+
+
+@pytest.mark.parametrize("command", [["rebuild"], ["doctor", "--diff"]])
+def test_user_text_is_printed_literally(project: Project, command: list[str]) -> None:
+    """No rich markup, no emoji shortcodes: `:100:` is not 💯, `:fire:` is
+    not 🔥 and `[bold]` is text, in findings and in diffs."""
+    lines = ["# Bài học", ""] + ["Dòng văn bản."] * 97 + ["Giá $5 cho :fire: và [bold]đậm[/bold]\u200b."]
+    root = project({"m/a.md": "\n".join(lines) + "\n"})
+    result = runner.invoke(app, [*command, "--root", str(root)])
+    shown = result.stdout + result.stderr
+    assert "💯" not in shown and "🔥" not in shown
+    if command == ["rebuild"]:  # at the line of the `$`, not the paragraph's first
+        assert "content/m/a.md:100: warning: a `$` opens no math here" in result.stderr
+    else:
+        assert ":fire:" in shown and "[bold]đậm[/bold]" in shown, shown
