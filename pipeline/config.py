@@ -171,9 +171,8 @@ def _apart(config: Config, table: dict[str, object], where: str, source: str) ->
 
     for lang in (config.source_lang, *config.languages):
         if os.path.realpath(config.build / lang) == real["content_dir"]:
-            refuse(
-                ("content_dir", "build_dir"), f"{named('build_dir')} makes {config.build_dir}/{lang} the content folder"
-            )
+            both = f"{named('build_dir')} and {named('content_dir')}"
+            refuse(("content_dir", "build_dir"), f"{both} make {config.build_dir}/{lang} the content folder")
     keys = list(real)
     for at, one in enumerate(keys):
         for other in keys[at + 1 :]:

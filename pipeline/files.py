@@ -183,8 +183,8 @@ def _fenced(path: Path | str) -> None:
             return
         here = up
     target = os.path.realpath(full)
-    if target != real and not target.startswith(real.rstrip(os.sep) + os.sep):
-        raise Outside(os.fspath(path), target)
+    if target != real and not target.startswith(real.rstrip(os.sep) + os.sep) and os.path.exists(target):
+        raise Outside(os.fspath(path), target)  # (a file that is not there is not there: open() says so)
 
 
 def read_bytes(path: Path) -> bytes:
