@@ -225,6 +225,10 @@ OVERLAPS: dict[str, tuple[Callable[[Path], None], str]] = {
         _settings('content_dir = "vi"\nbuild_dir = "."'),
         'build_dir = "." and content_dir = "vi" make ./vi the content folder',
     ),
+    "language-content-at-the-root": (  # the case: refused for its code, and would be for its folder
+        _settings('languages = ["content"]\nbuild_dir = "."'),
+        "languages: 'content' is not a language code",
+    ),
     "build-is-the-root": (_settings('build_dir = "."'), 'content_dir = "content" is inside build_dir = "."'),
     "locales-is-the-root": (_settings('locales_dir = ""'), 'content_dir = "content" is inside locales_dir = ""'),
     "build-in-content": (
