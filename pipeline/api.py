@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from . import cache, rules
 from .config import load
 from .errors import Finding, PipelineError
-from .files import sweep_temp
+from .files import fence, sweep_temp
 from .lock import exclusive
 from .report import Coverage, Progress, Report, Silent
 
@@ -127,6 +127,7 @@ def rebuild(
 
 def _rebuild(root: Path | str, langs: Iterable[str] | None, progress: Progress | None, allow_mojibake: bool) -> Report:
     config = load(Path(root))
+    fence(config.root, config.content)  # the snapshot reads no file a link leads out (see Project)
     if langs or allow_mojibake:  # a partial run: nothing recorded, nothing replayed
         from .job import Steps
 
@@ -299,7 +300,8 @@ def _doctor(root: Path | str, fix: bool) -> Doctored:
     import difflib
 
     from . import rules
-    from .project import Project
+    from .files import read_bytes
+    from .project import Project, read_failed
     from .text import Model, heal, hygiene, looks_damaged
 
     project = Project(root, dry=not fix)
@@ -308,7 +310,12 @@ def _doctor(root: Path | str, fix: bool) -> Doctored:
     files = [project.source(x) for x in project.lessons]
     if project.config.locales.is_dir():
         files += sorted(p for p in project.config.locales.rglob("*") if p.suffix in (".po", ".pot"))
-    texts = {path: path.read_bytes() for path in files}
+    texts: dict[Path, bytes] = {}
+    for path in files:
+        try:
+            texts[path] = read_bytes(path)  # never a file a link leads out of the project
+        except OSError as exc:
+            report.findings.append(read_failed(project.shown(path), exc))
     clean = [data.decode("utf-8", "replace") for data in texts.values()]
     model = Model.builtin().merged(Model.learn(t for t in clean if not any(map(looks_damaged, t.split("\n")))))
     diffs: list[str] = []

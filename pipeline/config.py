@@ -5,11 +5,12 @@ A root holding only ``content/`` works: every setting has a default.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from .errors import PipelineError
 
@@ -136,7 +137,52 @@ def load(root: Path) -> Config:
             _key_line(source, "languages"),
             "[tool.pipeline] languages must not include the source language",
         )
+    _apart(config, table, str(pyproject), source)
     return config
+
+
+# The records of the last run and the lock (cache.FOLDER, lock.py): not a setting.
+CACHE_DIR = ".pipeline-cache"
+_FOLDERS = ("content_dir", "locales_dir", "build_dir")
+
+
+def _folder(config: Config, key: str) -> str:
+    return CACHE_DIR if key == "cache" else str(getattr(config, key))
+
+
+def _apart(config: Config, table: dict[str, object], where: str, source: str) -> None:
+    """Refuse folders that overlap: a rebuild deletes from build/ every file
+    it did not make (a catalog, a lesson, the cache), and writes catalogs and
+    pages over what is there. Compared as they really are (links resolved)."""
+    real = {key: os.path.realpath(config.root / _folder(config, key)) for key in (*_FOLDERS, "cache")}
+
+    def named(key: str) -> str:
+        return f"the cache folder {CACHE_DIR}" if key == "cache" else f'{key} = "{getattr(config, key)}"'
+
+    def refuse(keys: tuple[str, ...], why: str) -> NoReturn:
+        key = next((k for k in reversed(keys) if k in table), None)
+        line = _key_line(source, key) if key is not None else 0
+        raise PipelineError(
+            where if key is not None else config.root.as_posix(),
+            line,
+            f"[tool.pipeline] {why}: lessons, catalogs, built trees and the cache need folders of their "
+            "own, none inside another (a rebuild deletes from build_dir what it did not make)",
+        )
+
+    for lang in (config.source_lang, *config.languages):
+        if os.path.realpath(config.build / lang) == real["content_dir"]:
+            both = f"{named('build_dir')} and {named('content_dir')}"
+            refuse(("content_dir", "build_dir"), f"{both} make {config.build_dir}/{lang} the content folder")
+    keys = list(real)
+    for at, one in enumerate(keys):
+        for other in keys[at + 1 :]:
+            if real[one] == real[other]:
+                linked = any(real[k] != os.path.normpath(config.root / _folder(config, k)) for k in (one, other))
+                how = " (through a symbolic link)" if linked else ""
+                refuse((one, other), f"{named(one)} and {named(other)} are the same folder{how}")
+            for inner, outer in ((one, other), (other, one)):
+                if real[inner].startswith(real[outer].rstrip(os.sep) + os.sep):
+                    refuse((one, other), f"{named(inner)} is inside {named(outer)}")
 
 
 _EXPECTED: dict[str, type | tuple[type, ...]] = {

@@ -148,9 +148,51 @@ def fault(op: str, path: Path | str) -> None:
             raise OSError(code, f"{os.strerror(code)} (injected by {FAULTS})", os.fspath(path))
 
 
+class Outside(OSError):
+    """A file of a fenced folder that really lies outside it (a symbolic
+    link, or a linked folder on the way): refused before a byte is read."""
+
+    def __init__(self, path: str, target: str) -> None:
+        super().__init__(f"a symbolic link leads it out of the project, to {target}")
+        self.filename, self.target = path, target
+
+
+# Folders whose files are read only where they really lie: {the folder as
+# written (absolute, normalized): its real path}. A project fences its root
+# and its content folder (itself possibly a link: see lessons.discover), so
+# a catalog, template or glossary linked to a file elsewhere (a secret, a
+# catalog of another project) is never read, whatever reads it.
+_FENCES: dict[str, str] = {}
+
+
+def fence(*folders: Path) -> None:
+    """Read a file under one of ``folders`` (as written) from now on only when
+    its real path lies under that folder's real path. A file outside every
+    fenced folder is read as it is: the fence never refuses what is not a project's."""
+    for folder in folders:
+        _FENCES[os.path.abspath(folder)] = os.path.realpath(folder)
+
+
+def _fenced(path: Path | str) -> None:
+    """Raise :class:`Outside` if ``path`` lies in a fenced folder as written but not really."""
+    full = os.path.abspath(path)
+    here = os.path.dirname(full)
+    while (real := _FENCES.get(here)) is None:
+        up = os.path.dirname(here)
+        if up == here:
+            return
+        here = up
+    target = os.path.realpath(full)
+    if target != real and not target.startswith(real.rstrip(os.sep) + os.sep) and os.path.exists(target):
+        raise Outside(os.fspath(path), target)  # (a file that is not there is not there: open() says so)
+
+
 def read_bytes(path: Path) -> bytes:
-    """``path.read_bytes()``, through the fault-injection seam (see the module's docstring)."""
+    """``path.read_bytes()``, through the fault-injection seam (see the
+    module's docstring), never out of a fenced folder (:func:`fence`)."""
     fault("read", path)
+    if _FENCES:
+        _fenced(path)
     with open(path, "rb", buffering=0) as handle:  # one read of the whole file, no buffer copy
         return handle.readall()
 
@@ -251,8 +293,23 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def read_text(path: Path, shown: str) -> tuple[str | None, Finding | None]:
-    """The file as UTF-8 text, or a finding naming the line of the bad byte."""
-    return decode(read_bytes(path), shown)
+    """The file as UTF-8 text, or a finding naming the line of the bad byte
+    (or the link that leads it out of the project: never read)."""
+    try:
+        data = read_bytes(path)
+    except Outside as exc:
+        return None, outside(shown, exc)
+    return decode(data, shown)
+
+
+def outside(shown: str, exc: Outside) -> Finding:
+    """A file a symbolic link leads out of the project, as a finding."""
+    return Finding(
+        shown,
+        0,
+        "symlink",
+        f"symbolic link out of the project ({exc.target}): refused, not read (copy the file into the project instead)",
+    )
 
 
 def decode(data: bytes, shown: str) -> tuple[str | None, Finding | None]:

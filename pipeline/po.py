@@ -13,6 +13,7 @@ from typing import Any
 
 import polib  # no stubs (ignored in pyproject.toml): what it returns is typed where it leaves this module
 
+from . import escapes
 from .errors import PipelineError
 from .model import Catalog, Entry
 
@@ -22,7 +23,18 @@ WRAP = 78  # as xgettext and msgmerge wrap
 def dumps(catalog: Catalog) -> str:
     """The file's text, the same bytes for the same catalog every time."""
     text: str = _to_polib(catalog).__unicode__()
+    if "\a" in text:
+        text = _bells(text)
     return text if text.endswith("\n") else text + "\n"
+
+
+def _bells(text: str) -> str:
+    """BEL written ``\\a`` in strings, as a translator writes it and GNU
+    msgcat writes it back (polib would write the character itself)."""
+    return "\n".join(
+        line.replace("\a", "\\a") if not line.startswith("#") or line.startswith(("#~", "#|")) else line
+        for line in text.split("\n")
+    )
 
 
 class _InOrder(polib.POFile):  # type: ignore[misc]  # polib is untyped
@@ -106,22 +118,53 @@ _STRING = r'"(?:[^"\\]|\\.)*"'
 _PO_LINE = re.compile(rf"^(?:#(?:~\||~|\|)\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{_STRING}\s*$")
 
 
-def _syntax_error(text: str) -> tuple[int, str] | None:
+# A message quotes at most this much of a bad line, escaped: the file may
+# be anything (a link's target, a secret), and a CI log is public.
+EXCERPT = 24
+_PO_LIKE = re.compile(r'^[ \t]*(?:#~[ \t]*)?msgid[ \t]+"', re.MULTILINE)
+
+
+def _excerpt(line: str) -> str:
+    """The start of a bad line as a message quotes it: short, every
+    control or invisible character escaped (repr)."""
+    return repr(line[:EXCERPT]) + ("…" if len(line) > EXCERPT else "")
+
+
+def _scan(text: str, path: str) -> str:
+    """The text as polib must read it (escapes gettext defines and polib
+    does not, decoded: see :mod:`pipeline.escapes`); PipelineError at the
+    first line polib would misread."""
+
+    def refuse(line: int, why: str) -> PipelineError:
+        return PipelineError(path, line, f"cannot read catalog: {why}", "catalog-syntax")
+
     if "\0" in text:
-        return text.count("\n", 0, text.index("\0")) + 1, "a NUL byte (is the file UTF-16?)"
+        raise refuse(text.count("\n", 0, text.index("\0")) + 1, "a NUL byte (is the file UTF-16?)")
     if text.startswith("\ufeff"):
-        return 1, "a byte order mark (U+FEFF) starts the file: save it as UTF-8 without one"
+        raise refuse(1, "a byte order mark (U+FEFF) starts the file: save it as UTF-8 without one")
     # Lines as polib reads them: split on line feeds only (str.splitlines
     # would also split on U+2028, U+0085... that a msgid may hold raw).
-    for number, line in enumerate(text.split("\n"), 1):
+    lines = text.split("\n")
+    rewritten = False
+    for number, line in enumerate(lines, 1):
         stripped = line.strip()
         if not stripped or (stripped.startswith("#") and not stripped.startswith(("#~", "#|"))):
             continue
         if stripped.startswith("#~") and not stripped[2:].strip():
             continue
         if not _PO_LINE.match(stripped):
-            return number, f"syntax error: {stripped[:60]!r}"
-    return None
+            if _PO_LIKE.search(text) is None:  # not a catalog at all: nothing of it is quoted
+                raise refuse(0, "not a PO file (no msgid line at all); its content is not shown")
+            raise refuse(number, f"syntax error: {_excerpt(stripped)}")
+        if "\\" in line:
+            start, end = line.index('"') + 1, line.rindex('"')
+            try:
+                body = escapes.for_polib(line[start:end])
+            except ValueError as exc:
+                raise PipelineError(path, number, f"cannot read catalog: {exc}", "po-escape") from None
+            if body is not None:
+                lines[number - 1], rewritten = line[:start] + body + line[end:], True
+    return "\n".join(lines) if rewritten else text
 
 
 class _LineFeeds(str):
@@ -141,11 +184,12 @@ class _LineFeeds(str):
 
 def loads(text: str, path: str) -> Catalog:
     """Parse a catalog, turning every complaint into a file:line error."""
-    problem = _syntax_error(text)
-    if problem is not None:
-        raise PipelineError(path, problem[0], f"cannot read catalog: {problem[1]}", "catalog-syntax")
+    text = _scan(text, path)
     try:
-        catalog = _from_polib(polib.pofile(_LineFeeds(text), wrapwidth=WRAP))
+        # The blank tail makes the text no file name polib could open: given
+        # a string that names a file (a catalog holding just "#x", a file
+        # "#x" linked to a secret), polib reads that file instead.
+        catalog = _from_polib(polib.pofile(_LineFeeds(text + _NO_FILE), wrapwidth=WRAP))
     except (OSError, ValueError, UnicodeError) as exc:
         m = _LINE_IN_ERROR.search(str(exc))
         raise PipelineError(
@@ -167,6 +211,9 @@ def loads(text: str, path: str) -> Catalog:
     _check_header(text, catalog, path)
     _obsolete_previous(text, catalog)
     return catalog
+
+
+_NO_FILE = "\n" + " " * 256  # a name longer than any file system allows (NAME_MAX)
 
 
 _OBSOLETE_FIELD = re.compile(r'^#~(\|)? ?(msgctxt|msgid) (".*")$')

@@ -54,6 +54,10 @@ class Project:
         content = self.config.content
         if not content.is_dir():
             raise PipelineError(self.shown(content), 0, "no content folder: lessons go in content/")
+        # No file of the project is read where a link leads it out (a catalog
+        # linked to a secret): content/ may be a link, its lessons are checked
+        # against it (lessons.discover).
+        files.fence(self.root, content)
         self.lessons, self.assets, self.found = lessons.discover(content, self.shown)
         # Lessons parsed by this process (see document()), with their problems.
         self.docs: dict[str, tuple[Document | None, list[Finding]]] = {}
@@ -167,7 +171,10 @@ class Project:
         if real.is_relative_to(self._real_root):
             return None
         config = self.config
-        folder = next((f for f in (config.build, config.locales, config.content) if path.is_relative_to(f)), None)
+        # As written, normalized: "build/../../x" is not in build/ (a setting, not a link).
+        written = os.path.normpath(path)
+        folders = (Path(os.path.normpath(f)) for f in (config.build, config.locales, config.content))
+        folder = next((f for f in folders if Path(written).is_relative_to(f)), None)
         if folder is not None and folder.resolve().is_relative_to(self._real_root):
             return f"refusing to write outside {self.shown(folder)}/: the path resolves to {real} (through a symlink)"
         return f"refusing to write outside the project root: the path resolves to {real} (check the settings)"
@@ -196,6 +203,9 @@ class Project:
             old = files.read_bytes(path)
         except (FileNotFoundError, NotADirectoryError):
             old = None
+        except files.Outside as exc:  # replacing the link would hide what it was: the user decides
+            why = f"refusing to replace a symbolic link out of the project ({exc.target}): remove it"
+            return None, Finding(shown, 0, "outside-root", why)
         except OSError as exc:
             if not isinstance(exc, IsADirectoryError):
                 return None, Finding(shown, 0, "write-failed", f"cannot write the file: {_why(exc)}")
@@ -257,7 +267,10 @@ def _why(exc: OSError) -> str:
 
 
 def read_failed(shown: str, exc: OSError) -> Finding:
-    """A lesson or catalog that cannot be read, as a finding."""
+    """A lesson or catalog that cannot be read, as a finding (one a link
+    leads out of the project: a symlink finding, the file never read)."""
+    if isinstance(exc, files.Outside):
+        return files.outside(shown, exc)
     what = "is a folder, not a file" if isinstance(exc, IsADirectoryError) else f"cannot be read: {_why(exc)}"
     if isinstance(exc, FileNotFoundError):
         what = "vanished while the run worked (deleted or moved)"

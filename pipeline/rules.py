@@ -73,6 +73,14 @@ RULES: tuple[Rule, ...] = (
         _BAD,
         "a PO that does not parse (or starts with a BOM, holds a NUL)",
     ),
+    Rule(
+        "po-escape",
+        _E,
+        _BAD,
+        "a PO string holding an escape GNU gettext does not define (`\\q`), a NUL or U+0004 (`\\0`), "
+        "a hex escape of more than two digits or bytes that are not UTF-8: refused, the catalog left as it is "
+        "(`\\a`, octal and hex escapes are read as gettext reads them)",
+    ),
     Rule("catalog-duplicate", _E, _BAD, "a PO holding the same entry (context and text) twice"),
     Rule(
         "bad-header",
@@ -82,7 +90,13 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("plural-forms", _E, _BAD, "an entry whose plural forms do not match the header's `nplurals`"),
     Rule("encoding", _E, _BAD, "a lesson or catalog that is not UTF-8 (invalid bytes, UTF-16, NUL bytes)"),
-    Rule("symlink", _E, _BAD, "a symbolic link out of `content/`, broken or looping (never read)"),
+    Rule(
+        "symlink",
+        _E,
+        _BAD,
+        "a symbolic link out of `content/`, broken or looping, or a catalog, template or glossary that a link "
+        "leads out of the project (never read)",
+    ),
     Rule(
         "input",
         _E,

@@ -299,7 +299,7 @@ CASES: dict[str, Case] = {
     # -- catalogs -------------------------------------------------------------
     "catalog-syntax": Case(
         catalog("syntax_error.po"),
-        _catalog_runs(f"{X}:19: error: cannot read catalog: syntax error: 'msgstr \"Today we learn about loops.'"),
+        _catalog_runs(f"{X}:19: error: cannot read catalog: syntax error: 'msgstr \"Today we learn a'…"),
         kept=(X,),
     ),
     "catalog-duplicate": Case(
