@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 # 3: typed records, stat in the snapshot, pages and pending msgids; 4: pages say how much is
 # translated; 5: front matter titles and descriptions are units
-VERSION = 5
+VERSION = 6
 FOLDER = ".pipeline-cache"
 # A file changed this close to the moment its stat was recorded could change
 # again within the same timestamp tick, unseen by stat: it is hashed again.
