@@ -241,6 +241,8 @@ def _put(project: Project, report: Report, path: Path, data: bytes) -> None:
 def fmt(root: Path | str = ".", check_only: bool = False, *, wait: bool = False) -> Report:
     """Format source lessons with mdformat, refusing any change beyond layout.
 
+    Every unit keeps its msgid byte for byte, so no translation turns fuzzy;
+    a lesson where that cannot be is left as it is (``fmt-refused``).
     ``check_only`` writes nothing and reports each lesson that would change.
     """
     if check_only:
@@ -263,7 +265,7 @@ def _fmt(root: Path | str, check_only: bool) -> Report:
             continue
         report.findings.extend(doc.findings)
         shown = project.shown(project.source(rel))
-        formatted, refused = format_lesson(doc.text)
+        formatted, refused = format_lesson(doc.text, regions=project.config.boilerplate)
         if refused:
             report.findings.append(
                 Finding(

@@ -3,25 +3,82 @@
 Two uses: re-padding a translated table whose source columns lined up, and
 `pipeline fmt` for authors. Each mdformat result is compared with what it
 replaces through our own parser, and refused if a cell, a formula, a code
-block or the structure would change.
+block or the structure would change. For `fmt`, every translatable unit
+must also keep its msgid byte for byte (a changed msgid is a lost
+translation): where mdformat rewrote a unit's text (escapes, encoded link
+destinations, a hard break's style), the source's text is put back.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
-from typing import Any
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, ClassVar, cast
 
+from . import rendered
+from .config import DEFAULT_REGIONS
 from .markdown import normalize_newlines, parse
+from .segments import Document, Unit, segment
 from .structure import structure_problems
 
 _PIPE = re.compile(r"(?<!\\)\|")
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
-def _mdformat(text: str, extensions: set[str]) -> str:
+def _mdformat(text: str, extensions: set[str], options: Mapping[str, Any] | None = None) -> str:
     import mdformat  # imported on demand: most runs never need it
+    import mdformat.plugins
 
-    return str(mdformat.text(text, extensions=extensions))
+    cast(dict[str, Any], mdformat.plugins.PARSER_EXTENSIONS).setdefault(_STYLE, _CourseStyle)
+    return str(mdformat.text(text, extensions=sorted(extensions), options=options or {}))
+
+
+_STYLE = "pipeline_course_style"
+# The course's style: ordered lists numbered 1. 2. 3., tables unpadded.
+_OPTIONS = {"number": True, "compact_tables": True}
+_DELIMITER = re.compile(r"(?<=[| ])(:?)-+(:?)(?=[ |])")
+
+
+def _hr(node: Any, context: Any) -> str:
+    """`---`, as the course writes it (mdformat writes 70 `_`); right under
+    a paragraph of a list item (a tight list: no blank line between them)
+    the source's character, since `---` there would underline a heading."""
+    prev = node.previous_sibling
+    if prev is not None and prev.type == "paragraph" and node.parent.type == "list_item":
+        return str(node.markup[:1] or "*") * 3
+    return "---"
+
+
+def _table(text: str, node: Any, context: Any) -> str:
+    """Delimiter cells as `---` (`:---`, `---:`), not compact mode's `-`."""
+    lines = text.split("\n")
+    if len(lines) > 1:
+        lines[1] = _DELIMITER.sub(lambda m: f"{m[1]}---{m[2]}", lines[1])
+    return "\n".join(lines)
+
+
+class _CourseStyle:
+    """An mdformat plugin (registered by name, not as an entry point)."""
+
+    CHANGES_AST = False
+    RENDERERS: ClassVar[Mapping[str, Any]] = MappingProxyType({"hr": _hr})
+    POSTPROCESSORS: ClassVar[Mapping[str, Any]] = MappingProxyType({"table": _table})
+
+    @staticmethod
+    def update_mdit(mdit: Any) -> None:
+        """Destinations as written: markdown-it percent-encodes them
+        (`#1-định-nghĩa` -> `#1-%C4%91...`), and mdformat writes what it parsed."""
+        mdit.normalizeLink = _as_written
+
+
+_UNSAFE_IN_URL = re.compile(r"[\x00-\x20\x7f<>]")
+
+
+def _as_written(url: str) -> str:
+    """Only what cannot stand in a bare destination is encoded (a space)."""
+    return _UNSAFE_IN_URL.sub(lambda m: f"%{ord(m.group()):02X}", url)
 
 
 def _tables(text: str) -> list[tuple[int, int]]:
@@ -77,22 +134,100 @@ def repad_tables(source: str, built: str) -> str:
     return "".join(out_lines)
 
 
-def format_lesson(text: str, extensions: set[str] | None = None) -> tuple[str, list[str]]:
+def format_lesson(
+    text: str, extensions: set[str] | None = None, regions: Sequence[tuple[str, str]] = DEFAULT_REGIONS
+) -> tuple[str, list[str]]:
     """mdformat's canonical form of a lesson, or the lesson and why not.
 
-    Refused when the result would parse to another structure, or change a
-    formula, a code block, HTML, a link destination or any text.
+    Every unit keeps its msgid (``regions`` as the project segments it);
+    refused when that cannot be, when the result would parse to another
+    structure, or change a formula, a code block, HTML, a link destination,
+    a definition or any text.
     """
     exts = extensions if extensions is not None else {"gfm", "frontmatter", "footnote"}
     shield, restore = _shield_math(text)
     try:
-        formatted = restore(_mdformat(shield, exts))
+        formatted = _line_ends(restore(_mdformat(shield, exts | {_STYLE}, _OPTIONS)), text)
+        formatted = repad_tables(text, formatted)  # a table whose columns lined up stays padded
     except Exception as exc:  # noqa: BLE001 - reported as a refusal
         return text, [f"mdformat failed: {exc}"]
     if formatted == text:
         return text, []
-    problems = structure_problems(text, formatted, swapped=False)
+    formatted, problems = _keep_units(text, formatted, regions)
+    if not problems:
+        problems = structure_problems(_ended(text), formatted, swapped=False)
+    if not problems:
+        added, dropped = rendered.difference(rendered.facts(text), rendered.facts(formatted))
+        problems = [f"would drop {rendered.describe(f)}" for f in dropped[:1]]
+        problems += [f"would add {rendered.describe(f)}" for f in added[:1]]
     return (text, problems) if problems else (formatted, [])
+
+
+def _ended(text: str) -> str:
+    """The lesson with a final line end, as mdformat writes every file
+    (else a last HTML comment would compare unequal for its line end)."""
+    return text if not text or text.endswith(("\n", "\r")) else text + _newline(text)
+
+
+def _newline(text: str) -> str:
+    m = re.search(r"\r\n|\r|\n", text)
+    return m.group() if m else "\n"
+
+
+def _line_ends(formatted: str, source: str) -> str:
+    """mdformat writes LF; a lesson keeps its own line end."""
+    newline = _newline(source)
+    return formatted if newline == "\n" else formatted.replace("\n", newline)
+
+
+def _kind(unit: Unit) -> tuple[str, str | None, bool]:
+    return unit.element, unit.context, unit.shared
+
+
+def _keep_units(source: str, formatted: str, regions: Sequence[tuple[str, str]]) -> tuple[str, list[str]]:
+    """``formatted`` with each unit's source text put back where mdformat
+    changed it, or why that cannot be. Units pair by position: the same
+    kinds in the same order, and the same lines for a unit put back."""
+    old, new = segment(source, regions=regions), segment(formatted, regions=regions)
+    if [_kind(u) for u in old.units] != [_kind(u) for u in new.units]:
+        return formatted, [_first_change(old.units, new.units)]
+    back = {i: o for i, (o, n) in enumerate(zip(old.units, new.units, strict=True)) if o.text != n.text}
+    for i, unit in back.items():
+        if unit.quoting or len(unit.pieces) != len(new.units[i].pieces):
+            return formatted, [f"the text of the {unit.element} on line {unit.line} would change"]
+    kept = _put_back(new, old, back)
+    again = segment(kept, regions=regions)
+    if [(_kind(u), u.text) for u in again.units] != [(_kind(u), u.text) for u in old.units]:
+        first = next((u for u, v in zip(old.units, again.units, strict=False) if u.text != v.text), old.units[-1])
+        return formatted, [f"the text of the {first.element} on line {first.line} would change"]
+    return kept, []
+
+
+def _first_change(old: list[Unit], new: list[Unit]) -> str:
+    """The first unit that formatting would lose or add, for the finding."""
+
+    def key(u: Unit) -> tuple[tuple[str, str | None, bool], str]:
+        return _kind(u), u.text.replace("\\", "")  # mdformat's escapes aside
+
+    matcher = difflib.SequenceMatcher(None, [key(u) for u in old], [key(u) for u in new], autojunk=False)
+    tag, i, _, j, _ = next(op for op in matcher.get_opcodes() if op[0] != "equal")
+    if tag == "insert":
+        return f"it would make a new {new[j].element} (line {new[j].line} of the result)"
+    return f"the {old[i].element} on line {old[i].line} would not stay the same unit"
+
+
+def _put_back(new: Document, old: Document, back: Mapping[int, Unit]) -> str:
+    """``new``'s text with the units ``back`` (index -> source unit) holding
+    the source's text again, line by line in the new layout."""
+    out: list[str] = []
+    pos = 0
+    for i in sorted(back):
+        for piece, was in zip(new.units[i].pieces, back[i].pieces, strict=True):
+            out.append(new.text[pos : piece.start])
+            out.append(old.text[was.start : was.end])
+            pos = piece.end
+    out.append(new.text[pos:])
+    return "".join(out)
 
 
 _INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)[^$\n]+?(?<![\\$])\$(?!\$)|\\\(.+?\\\)")

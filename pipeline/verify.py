@@ -19,6 +19,7 @@ from . import po as po_io
 from .markdown import Span, protected_spans
 from .segments import Unit, segment
 from .structure import structure_problems, swap_char
+from .text import nfc
 
 
 def pseudo(text: str, spans: Iterable[Span] | None = None) -> str:
@@ -56,7 +57,7 @@ def _fill_catalogs(root: Path, lang: str, translate: Callable[[Unit], str]) -> N
     table: dict[str, str] = {}
     for lesson in sorted((root / "content").rglob("*.md")):
         for unit in segment(lesson.read_text(encoding="utf-8")).units:
-            table.setdefault(unit.text, translate(unit))
+            table.setdefault(nfc(unit.text), translate(unit))  # msgids are NFC; a lesson may not be
     for path in sorted((root / "locales" / lang).rglob("*.po")):
         po = po_io.loads(path.read_text(encoding="utf-8"), str(path))
         catalog.fill(po, lambda msgid: table.get(msgid, msgid))
@@ -87,8 +88,9 @@ def round_trip(content: Path, lang: str = "en", keep: Path | None = None) -> Rou
         built = api.build(root)
         result.findings += [str(f) for f in built.findings]
         for rel in lessons:
-            source = (root / "content" / rel).read_text(encoding="utf-8")
-            problems = structure_problems(source, (root / "build" / lang / rel).read_text(encoding="utf-8"))
+            # Translations are NFC, the bytes between them the source's: compare in NFC.
+            source = nfc((root / "content" / rel).read_text(encoding="utf-8"))
+            problems = structure_problems(source, nfc((root / "build" / lang / rel).read_text(encoding="utf-8")))
             if problems:
                 result.failures.setdefault(rel.as_posix(), []).extend(problems)
             else:

@@ -52,6 +52,7 @@ from pipeline.config import Config, load
 from pipeline.errors import Finding, PipelineError
 from pipeline.report import Report
 from pipeline.segments import block_shape, segment
+from tests.needs import need_gettext
 
 # -- characters and words -------------------------------------------------------
 
@@ -939,6 +940,7 @@ def assert_confined(before: dict[str, str], after: dict[str, str], allowed: list
 
 def msgfmt_problem(path: Path) -> str:
     """GNU msgfmt's complaint about a catalog, or "" when it accepts it."""
+    need_gettext()
     proc = subprocess.run(
         ["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True, check=False
     )

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import polib
 
+from tests.needs import need_gettext
+
 
 @dataclass(frozen=True)
 class Tool:
@@ -35,6 +37,7 @@ class Tool:
 
 
 def _gnu(*args: str) -> None:
+    need_gettext()
     proc = subprocess.run(list(args), capture_output=True, text=True, check=False)
     assert proc.returncode == 0, f"{' '.join(args)}: {proc.stderr}"
 

@@ -15,7 +15,7 @@ from pipeline.cli import app
 from pipeline.text import Model, repair
 
 DATA = Path(__file__).parent / "data" / "doctor"
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+CLEAN_COPY = "07_*/fine_tuning/07_conclusion/02_advanced_*.md"  # the seed's clean copy, in the real course
 runner = CliRunner()
 
 # fixture -> (rule, line) the doctor must report
@@ -120,14 +120,11 @@ def _no_symbols(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) not in ("So", "Sk", "Mn", "Cf"))
 
 
-@pytest.mark.skipif(not (SHARED / "seed").is_dir(), reason="needs ../shared/seed (present in CI)")
-def test_seed_lesson_repaired() -> None:
+def test_seed_lesson_repaired(seed_lesson: Path, real_course: Path) -> None:
     """Every letter of the seed comes back; one navigation emoji stays wrong
     (🔍 has look-alikes, 🔁 among them, that nothing in our text tells apart)."""
-    seed = (SHARED / "seed" / "000_59c4ee2c49ebbc24.txt").read_text(encoding="utf-8")
-    clean = next(SHARED.glob("corpus/course/07_*/fine_tuning/07_conclusion/02_advanced_*.md")).read_text(
-        encoding="utf-8"
-    )
+    seed = seed_lesson.read_text(encoding="utf-8")
+    clean = next(real_course.glob(CLEAN_COPY)).read_text(encoding="utf-8")
     repaired = _layout(repair(seed, Model.builtin()).text)
     expected = _layout(clean)
     assert _no_symbols(repaired) == _no_symbols(expected)
@@ -135,14 +132,13 @@ def test_seed_lesson_repaired() -> None:
     assert len(wrong) <= 1, wrong
 
 
-@pytest.mark.skipif(not (SHARED / "seed").is_dir(), reason="needs ../shared/seed (present in CI)")
-def test_seed_lesson_repaired_exactly_inside_its_course() -> None:
+def test_seed_lesson_repaired_exactly_inside_its_course(seed_lesson: Path, real_course: Path) -> None:
     """As `doctor --fix` meets it: the seed arrives in a course whose other
     lessons are clean; learning from them (never from the seed's own clean
     copy) restores every byte, navigation emoji included."""
-    seed = (SHARED / "seed" / "000_59c4ee2c49ebbc24.txt").read_text(encoding="utf-8")
-    copy = next(SHARED.glob("corpus/course/07_*/fine_tuning/07_conclusion/02_advanced_*.md"))
-    others = (p.read_text(encoding="utf-8") for p in sorted(SHARED.glob("corpus/course/**/*.md")) if p != copy)
+    seed = seed_lesson.read_text(encoding="utf-8")
+    copy = next(real_course.glob(CLEAN_COPY))
+    others = (p.read_text(encoding="utf-8") for p in sorted(real_course.glob("**/*.md")) if p != copy)
     model = Model.builtin().merged(Model.learn(others))
     repaired = repair(seed, model)
     assert _layout(repaired.text) == _layout(copy.read_text(encoding="utf-8"))

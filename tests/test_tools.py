@@ -34,7 +34,6 @@ from tests import po_tools
 from tests.conftest import REPO
 from tests.po_tools import TOOLS, Tool
 
-REAL_COURSE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "course"
 EPOCH = "1767225600"  # as tests/conftest.py: 2026-01-01 00:00 UTC
 runner = CliRunner()
 
@@ -477,13 +476,11 @@ REAL_TOOLS = [po_tools.BY_NAME[n] for n in ("msgcat", "msgmerge --previous", "po
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, object, list[str]]]:
+def real(tmp_path_factory: pytest.TempPathFactory, real_course: Path) -> Iterator[tuple[Path, object, list[str]]]:
     """The real course rebuilt once (it has no catalogs of its own), with its stats and check findings."""
-    if not REAL_COURSE.is_dir():
-        pytest.skip(f"the real course is not at {REAL_COURSE} (CI has it at ../shared beside the clone)")
     root = tmp_path_factory.mktemp("real") / "course"
     root.mkdir()
-    shutil.copytree(REAL_COURSE, root / "content")
+    shutil.copytree(real_course, root / "content")
     (root / "pyproject.toml").write_text('[tool.pipeline]\nproject = "Aero-HowtoLLMs"\n', encoding="utf-8")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
