@@ -157,7 +157,7 @@ def splice(
 
 def _problem(doc: Document, text: str, chosen: dict[int, str]) -> Why | None:
     """Why the page ``text`` (``doc`` with ``chosen`` spliced in) cannot be
-    published (why, rule), or None: its block structure must be the
+    published, or None: its block structure must be the
     source's, and what it renders to (:mod:`pipeline.rendered`) too."""
     if block_shape(text) != doc.shape:
         return Why("would change the lesson's Markdown structure", "structure")
@@ -175,7 +175,7 @@ def _problem(doc: Document, text: str, chosen: dict[int, str]) -> Why | None:
 
 
 def _refused(doc: Document, unit: Unit, translation: str) -> Why | None:
-    """Why one unit's translation is refused on its own (why, rule), or None."""
+    """Why one unit's translation is refused on its own, or None."""
     unsafe = introduced(unit.text, translation)
     if unsafe:
         return Why(f"adds {', '.join(unsafe)} not in the source", "active-content")
