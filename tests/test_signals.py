@@ -26,7 +26,10 @@ from pipeline.signals import Terminated, deferred, terminating
 from .conftest import REPO
 
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}  # the module's fixture runs before conftest's dates
-COPIED = ("01_python_co_ban", "02_xac_suat_thong_ke")  # 16 lessons and these again: 26
+# 16 lessons and these three times more: 46. With fewer, a cold rebuild on an
+# idle machine could end before the test saw a worker (flaky at 26).
+COPIED = ("01_python_co_ban", "02_xac_suat_thong_ke")
+COPIES = 3
 PLANTED = ".bai.md.abcd1234.tmp"  # what a run killed mid-write leaves: a stopped run sweeps it
 
 
@@ -51,16 +54,17 @@ def _files(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
-    """The embedded course with two modules twice (26 lessons: a cold
+    """The embedded course with two modules four times (46 lessons: a cold
     rebuild forks workers), and the files a clean rebuild of it makes."""
     base = tmp_path_factory.mktemp("base") / "course"
     shutil.copytree(REPO / "content", base / "content")
     shutil.copytree(REPO / "locales" / "en", base / "locales" / "en")
     shutil.copy(REPO / "pyproject.toml", base / "pyproject.toml")
     for module in COPIED:
-        shutil.copytree(REPO / "content" / module, base / "content" / f"copy_{module}")
-        shutil.copytree(REPO / "locales" / "en" / module, base / "locales" / "en" / f"copy_{module}")
-    assert len(list((base / "content").rglob("*.md"))) >= 24
+        for k in range(COPIES):
+            shutil.copytree(REPO / "content" / module, base / "content" / f"copy{k}_{module}")
+            shutil.copytree(REPO / "locales" / "en" / module, base / "locales" / "en" / f"copy{k}_{module}")
+    assert len(list((base / "content").rglob("*.md"))) >= 40
     clean = tmp_path_factory.mktemp("clean") / "course"  # same name: the catalogs' Project-Id-Version
     shutil.copytree(base, clean)
     done = _cli(clean)
